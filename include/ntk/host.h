@@ -1,0 +1,31 @@
+/* ntk's host interface: boot a kernel in this Linux process, load drivers, run user programs.
+ * Used by the `ntk` command and by tests that host a kernel themselves. */
+#ifndef NTK_HOST_H
+#define NTK_HOST_H
+
+#include <ntk/ntkbase.h>
+
+NTK_EXTERN_C_START
+
+typedef struct _NTK_OPTIONS {
+    ULONG Processors;     /* 0 = host cores */
+    BOOLEAN Verifier;     /* Driver Verifier checks (pool leaks at unload, ...) */
+} NTK_OPTIONS;
+
+/* Re-executes the process with the address layout ntk needs (user space below system space);
+ * call first thing in main(). Returns only when the layout is right. */
+NTK_EXPORT void NtkEnsureAddressLayout(int argc, char **argv);
+/* Boots the kernel; the calling thread becomes the System process's initial thread. */
+NTK_EXPORT NTSTATUS NtkInitialize(const NTK_OPTIONS *Options);
+/* Loads a .so driver and runs its DriverEntry; the name is the file name without .so. */
+NTK_EXPORT NTSTATUS NtkLoadDriver(const char *Path);
+/* Unloads every loaded driver, last loaded first; returns after the verifier's checks. */
+NTK_EXPORT VOID NtkUnloadDrivers(VOID);
+/* Runs PROG's main(argc, argv) as a new user process and waits for the process to end.
+ * Returns STATUS_SUCCESS and *ExitCode, or why the program could not run. */
+NTK_EXPORT NTSTATUS NtkRunUserProgram(const char *Path, int argc, char **argv, int *ExitCode);
+NTK_EXPORT PCSTR NtkStatusName(NTSTATUS Status);
+
+NTK_EXTERN_C_END
+
+#endif

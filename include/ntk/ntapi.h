@@ -1,0 +1,193 @@
+/* The system services (Nt*), as ntdll exports them: what user programs call into the kernel
+ * through. libntk implements them; libntk-user builds the Win32 subset on them. */
+#ifndef NTK_NTAPI_H
+#define NTK_NTAPI_H
+
+#include <ntk/ntkbase.h>
+
+NTK_EXTERN_C_START
+
+typedef struct _NT_TIB {
+    PVOID ExceptionList;
+    PVOID StackBase;
+    PVOID StackLimit;
+    PVOID SubSystemTib;
+    PVOID FiberData;
+    PVOID ArbitraryUserPointer;
+    struct _NT_TIB *Self;
+} NT_TIB, *PNT_TIB;
+
+/* The start of Windows x64's TEB: the fields user code reads directly. */
+typedef struct _TEB {
+    NT_TIB NtTib;                     /* 0x00 */
+    PVOID EnvironmentPointer;         /* 0x38 */
+    CLIENT_ID ClientId;               /* 0x40 */
+    PVOID ActiveRpcHandle;            /* 0x50 */
+    PVOID ThreadLocalStoragePointer;  /* 0x58 */
+    PVOID ProcessEnvironmentBlock;    /* 0x60 */
+    ULONG LastErrorValue;             /* 0x68 */
+    ULONG CountOfOwnedCriticalSections;
+    PVOID CsrClientThread;
+    PVOID Win32ThreadInfo;
+    ULONG User32Reserved[26];
+    ULONG UserReserved[5];
+    PVOID WOW32Reserved;
+    LCID CurrentLocale;
+    ULONG FpSoftwareStatusRegister;
+    PVOID ReservedForDebuggerInstrumentation[16];
+    PVOID SystemReserved1[30];
+    CHAR PlaceholderCompatibilityMode;
+    CHAR PlaceholderReserved[11];
+    ULONG ProxiedProcessId;
+    PVOID ActivationStack[5];         /* 0x290: ACTIVATION_CONTEXT_STACK, 0x28 bytes */
+    UCHAR WorkingOnBehalfOfTicket[8];
+    NTSTATUS ExceptionCode;
+} TEB, *PTEB;
+
+NTSYSAPI PTEB NTAPI NtCurrentTeb(VOID);
+
+typedef enum _THREADINFOCLASS {
+    ThreadBasicInformation = 0,
+    ThreadTimes = 1,
+    ThreadPriority = 2,
+    ThreadBasePriority = 3,
+    ThreadAffinityMask = 4,
+    ThreadImpersonationToken = 5,
+    ThreadDescriptorTableEntry = 6,
+    ThreadEnableAlignmentFaultFixup = 7,
+    ThreadEventPair = 8,
+    ThreadQuerySetWin32StartAddress = 9,
+    ThreadZeroTlsCell = 10,
+    ThreadPerformanceCount = 11,
+    ThreadAmILastThread = 12,
+    ThreadIdealProcessor = 13,
+    ThreadPriorityBoost = 14,
+    ThreadSetTlsArrayAddress = 15,
+    ThreadIsIoPending = 16,
+    ThreadHideFromDebugger = 17,
+    MaxThreadInfoClass
+} THREADINFOCLASS;
+
+typedef enum _PROCESSINFOCLASS {
+    ProcessBasicInformation = 0,
+    ProcessQuotaLimits = 1,
+    ProcessIoCounters = 2,
+    ProcessVmCounters = 3,
+    ProcessTimes = 4,
+    ProcessBasePriority = 5,
+    ProcessRaisePriority = 6,
+    ProcessDebugPort = 7,
+    ProcessExceptionPort = 8,
+    ProcessAccessToken = 9,
+    ProcessHandleCount = 20,
+    MaxProcessInfoClass
+} PROCESSINFOCLASS;
+
+typedef struct _THREAD_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;
+    PTEB TebBaseAddress;
+    CLIENT_ID ClientId;
+    KAFFINITY AffinityMask;
+    KPRIORITY Priority;
+    KPRIORITY BasePriority;
+} THREAD_BASIC_INFORMATION, *PTHREAD_BASIC_INFORMATION;
+
+typedef struct _PROCESS_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;
+    PVOID PebBaseAddress;
+    KAFFINITY AffinityMask;
+    KPRIORITY BasePriority;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR InheritedFromUniqueProcessId;
+} PROCESS_BASIC_INFORMATION, *PPROCESS_BASIC_INFORMATION;
+
+typedef NTSTATUS (*PUSER_THREAD_START_ROUTINE)(PVOID ThreadParameter);
+
+#define THREAD_CREATE_FLAGS_CREATE_SUSPENDED 0x00000001
+#define DUPLICATE_CLOSE_SOURCE 0x00000001
+#define DUPLICATE_SAME_ACCESS 0x00000002
+#define DUPLICATE_SAME_ATTRIBUTES 0x00000004
+
+/* Files and devices. */
+NTSYSCALLAPI NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
+                                         POBJECT_ATTRIBUTES ObjectAttributes,
+                                         PIO_STATUS_BLOCK IoStatusBlock,
+                                         PLARGE_INTEGER AllocationSize, ULONG FileAttributes,
+                                         ULONG ShareAccess, ULONG CreateDisposition,
+                                         ULONG CreateOptions, PVOID EaBuffer, ULONG EaLength);
+NTSYSCALLAPI NTSTATUS NTAPI NtOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
+                                       POBJECT_ATTRIBUTES ObjectAttributes,
+                                       PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess,
+                                       ULONG OpenOptions);
+NTSYSCALLAPI NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                                       PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock,
+                                       PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                                       PULONG Key);
+NTSYSCALLAPI NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event,
+                                        PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                        PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length,
+                                        PLARGE_INTEGER ByteOffset, PULONG Key);
+NTSYSCALLAPI NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event,
+                                                  PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                                  PIO_STATUS_BLOCK IoStatusBlock,
+                                                  ULONG IoControlCode, PVOID InputBuffer,
+                                                  ULONG InputBufferLength, PVOID OutputBuffer,
+                                                  ULONG OutputBufferLength);
+
+/* Objects and handles. */
+NTSYSCALLAPI NTSTATUS NTAPI NtClose(HANDLE Handle);
+NTSYSCALLAPI NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                                              HANDLE TargetProcessHandle, PHANDLE TargetHandle,
+                                              ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
+                                              ULONG Options);
+NTSYSCALLAPI NTSTATUS NTAPI NtMakeTemporaryObject(HANDLE Handle);
+
+/* Waits and events. */
+NTSYSCALLAPI NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable,
+                                                  PLARGE_INTEGER Timeout);
+NTSYSCALLAPI NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[],
+                                                     WAIT_TYPE WaitType, BOOLEAN Alertable,
+                                                     PLARGE_INTEGER Timeout);
+NTSYSCALLAPI NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
+NTSYSCALLAPI NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes,
+                                          EVENT_TYPE EventType, BOOLEAN InitialState);
+NTSYSCALLAPI NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+                                        POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSCALLAPI NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSCALLAPI NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSCALLAPI NTSTATUS NTAPI NtClearEvent(HANDLE EventHandle);
+NTSYSCALLAPI NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+
+/* Processes and threads. */
+NTSYSCALLAPI NTSTATUS NTAPI NtCreateThreadEx(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
+                                             POBJECT_ATTRIBUTES ObjectAttributes,
+                                             HANDLE ProcessHandle,
+                                             PUSER_THREAD_START_ROUTINE StartRoutine,
+                                             PVOID Argument, ULONG CreateFlags, SIZE_T ZeroBits,
+                                             SIZE_T StackSize, SIZE_T MaximumStackSize,
+                                             PVOID AttributeList);
+NTSYSCALLAPI NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NTSYSCALLAPI NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus);
+NTSYSCALLAPI NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle,
+                                                     THREADINFOCLASS ThreadInformationClass,
+                                                     PVOID ThreadInformation,
+                                                     ULONG ThreadInformationLength,
+                                                     PULONG ReturnLength);
+NTSYSCALLAPI NTSTATUS NTAPI NtSetInformationThread(HANDLE ThreadHandle,
+                                                   THREADINFOCLASS ThreadInformationClass,
+                                                   PVOID ThreadInformation,
+                                                   ULONG ThreadInformationLength);
+NTSYSCALLAPI NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle,
+                                                      PROCESSINFOCLASS ProcessInformationClass,
+                                                      PVOID ProcessInformation,
+                                                      ULONG ProcessInformationLength,
+                                                      PULONG ReturnLength);
+NTSYSCALLAPI NTSTATUS NTAPI NtYieldExecution(VOID);
+
+/* Debug output from user mode (as ntdll's DbgPrint does through the kernel). */
+NTSYSAPI ULONG __cdecl DbgPrint(PCSTR Format, ...);
+
+NTK_EXTERN_C_END
+
+#endif

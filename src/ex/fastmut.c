@@ -1,0 +1,74 @@
+/* Ex: fast mutexes. Count holds FM_LOCK_BIT while free; contenders wait on the event, granted
+ * in FIFO order by the dispatcher. Acquire raises to APC_LEVEL; the Unsafe forms do not. */
+#include "ntkp.h"
+
+static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex)
+{
+    FastMutex->Contention++;
+    for (;;) {
+        LONG Old = FastMutex->Count;
+        if ((Old & FM_LOCK_BIT) &&
+            InterlockedCompareExchange(&FastMutex->Count, Old & ~FM_LOCK_BIT, Old) == Old)
+            return;
+        KeWaitForSingleObject(&FastMutex->Event, WrFastMutex, KernelMode, FALSE, NULL);
+    }
+}
+
+static VOID ExpAcquire(PFAST_MUTEX FastMutex)
+{
+    if (FastMutex->Owner == KeGetCurrentThread())
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3D, (ULONG_PTR)FastMutex, 0, 0);
+    if (InterlockedCompareExchange(&FastMutex->Count, 0, FM_LOCK_BIT) != FM_LOCK_BIT)
+        ExpAcquireFastMutexContended(FastMutex);
+    FastMutex->Owner = KeGetCurrentThread();
+}
+
+static VOID ExpRelease(PFAST_MUTEX FastMutex)
+{
+    if (FastMutex->Owner != KeGetCurrentThread())
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3E, (ULONG_PTR)FastMutex,
+                     (ULONG_PTR)FastMutex->Owner, 0);
+    FastMutex->Owner = NULL;
+    InterlockedOr(&FastMutex->Count, FM_LOCK_BIT);
+    if (FastMutex->Contention)
+        KeSetEvent(&FastMutex->Event, 0, FALSE);
+}
+
+VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+    KIRQL Old;
+    if (KeGetCurrentIrql() > APC_LEVEL)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)FastMutex, KeGetCurrentIrql(), 0, 0);
+    Old = KfRaiseIrql(APC_LEVEL);
+    ExpAcquire(FastMutex);
+    FastMutex->OldIrql = Old;
+}
+
+VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
+{
+    KIRQL Old = (KIRQL)FastMutex->OldIrql;
+    ExpRelease(FastMutex);
+    KeLowerIrql(Old);
+}
+
+BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+    KIRQL Old = KfRaiseIrql(APC_LEVEL);
+    if (InterlockedCompareExchange(&FastMutex->Count, 0, FM_LOCK_BIT) != FM_LOCK_BIT) {
+        KeLowerIrql(Old);
+        return FALSE;
+    }
+    FastMutex->Owner = KeGetCurrentThread();
+    FastMutex->OldIrql = Old;
+    return TRUE;
+}
+
+VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
+{
+    ExpAcquire(FastMutex);
+}
+
+VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
+{
+    ExpRelease(FastMutex);
+}

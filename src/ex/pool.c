@@ -1,0 +1,238 @@
+/* Ex: the executive pool, in system space. Small blocks come from size-class free lists carved
+ * out of 1 MiB arenas; blocks above a page minus the header are whole pages of their own.
+ * Every block has a 16-byte POOL_HEADER just before it (as on x64 Windows) and a tracking
+ * record before that, which the verifier's leak check and the per-tag statistics use. */
+#include "ntkp.h"
+#include <stdio.h>
+#include <string.h>
+
+#define POOL_UNIT 16
+#define POOL_ARENA_SIZE (1024 * 1024)
+#define POOL_MAGIC 0x4B4F4F50u /* 'POOK' */
+#define POOL_STATE_ALLOCATED 0xA1
+#define POOL_STATE_FREE 0xF2
+#define POOL_SMALL_LIMIT (PAGE_SIZE - sizeof(POOL_HEADER))
+#define POOL_TAG_BUCKETS 1024
+
+typedef struct _POOL_TRACK {
+    LIST_ENTRY Live;     /* every allocated block, for the leak check */
+    PVOID Caller;
+    SIZE_T Requested;
+} POOL_TRACK;
+
+typedef struct _POOL_HEADER {
+    ULONG Units;         /* small: block size in POOL_UNITs; large: pages incl. the front page */
+    UCHAR PoolType;      /* 0 non-paged, 1 paged */
+    UCHAR State;
+    UCHAR Large;
+    UCHAR Reserved;
+    ULONG Tag;
+    ULONG Magic;
+} POOL_HEADER;
+
+#define POOL_OVERHEAD (sizeof(POOL_TRACK) + sizeof(POOL_HEADER))
+#define POOL_CLASSES ((PAGE_SIZE + POOL_OVERHEAD) / POOL_UNIT + 1)
+
+_Static_assert(sizeof(POOL_HEADER) == 16, "x64 pool header is 16 bytes");
+_Static_assert(sizeof(POOL_TRACK) % 16 == 0, "blocks stay 16-byte aligned");
+
+static pthread_mutex_t ExpPoolLock = PTHREAD_MUTEX_INITIALIZER;
+static PVOID ExpFreeLists[POOL_CLASSES];
+static PUCHAR ExpArenaNext, ExpArenaEnd;
+static LIST_ENTRY ExpLiveBlocks = { &ExpLiveBlocks, &ExpLiveBlocks };
+static NTK_POOL_TAG_STATS ExpTagStats[POOL_TAG_BUCKETS];
+
+static NTK_POOL_TAG_STATS *ExpTagEntry(ULONG Tag)
+{
+    ULONG i = (Tag * 2654435761u) % POOL_TAG_BUCKETS, n;
+    for (n = 0; n < POOL_TAG_BUCKETS; n++, i = (i + 1) % POOL_TAG_BUCKETS) {
+        if (ExpTagStats[i].Tag == Tag)
+            return &ExpTagStats[i];
+        if (ExpTagStats[i].Tag == 0 && ExpTagStats[i].PagedAllocs == 0 &&
+            ExpTagStats[i].NonPagedAllocs == 0) {
+            ExpTagStats[i].Tag = Tag;
+            return &ExpTagStats[i];
+        }
+    }
+    return &ExpTagStats[0];
+}
+
+static VOID ExpAccount(ULONG Tag, UCHAR PoolType, SIZE_T Bytes, BOOLEAN Allocate)
+{
+    NTK_POOL_TAG_STATS *Stats = ExpTagEntry(Tag);
+    if (PoolType) {
+        if (Allocate) {
+            Stats->PagedAllocs++;
+            Stats->PagedBytes += Bytes;
+        } else {
+            Stats->PagedFrees++;
+            Stats->PagedBytes -= Bytes;
+        }
+    } else {
+        if (Allocate) {
+            Stats->NonPagedAllocs++;
+            Stats->NonPagedBytes += Bytes;
+        } else {
+            Stats->NonPagedFrees++;
+            Stats->NonPagedBytes -= Bytes;
+        }
+    }
+}
+
+NTSTATUS ExpInitializePool(VOID)
+{
+    return STATUS_SUCCESS;
+}
+
+BOOLEAN ExpIsPoolAddress(PVOID Address)
+{
+    return MmpIsSystemAddress(Address);
+}
+
+static POOL_HEADER *ExpHeader(PVOID Block)
+{
+    return (POOL_HEADER *)Block - 1;
+}
+
+static POOL_TRACK *ExpTrack(PVOID Block)
+{
+    return (POOL_TRACK *)ExpHeader(Block) - 1;
+}
+
+/* Allocates with the pool lock held; returns the block or NULL. */
+static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
+{
+    PUCHAR Base;
+    if (Size <= POOL_SMALL_LIMIT) {
+        ULONG Class = (ULONG)((Size + POOL_OVERHEAD + POOL_UNIT - 1) / POOL_UNIT);
+        SIZE_T Bytes = (SIZE_T)Class * POOL_UNIT;
+        *Units = Class;
+        *Large = FALSE;
+        if (ExpFreeLists[Class]) {
+            Base = ExpFreeLists[Class];
+            ExpFreeLists[Class] = *(PVOID *)(Base + POOL_OVERHEAD);
+            return Base + POOL_OVERHEAD;
+        }
+        if (ExpArenaNext == NULL || ExpArenaNext + Bytes > ExpArenaEnd) {
+            ExpArenaNext = MmpReserveSystemPages(POOL_ARENA_SIZE);
+            if (ExpArenaNext == NULL)
+                return NULL;
+            ExpArenaEnd = ExpArenaNext + POOL_ARENA_SIZE;
+        }
+        Base = ExpArenaNext;
+        ExpArenaNext += Bytes;
+        return Base + POOL_OVERHEAD;
+    }
+    /* Large: page-aligned data after a front page that holds the track and the header. */
+    if (Size > ((SIZE_T)1 << 40))
+        return NULL;
+    *Units = (ULONG)(BYTES_TO_PAGES(Size) + 1);
+    *Large = TRUE;
+    Base = MmpReserveSystemPages((SIZE_T)*Units * PAGE_SIZE);
+    return Base ? Base + PAGE_SIZE : NULL;
+}
+
+PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+{
+    POOL_HEADER *Header;
+    POOL_TRACK *Track;
+    ULONG Units;
+    BOOLEAN Large;
+    PVOID Block;
+    KIRQL Irql = KiGetIrql();
+
+    if (Irql > DISPATCH_LEVEL || (PoolType && Irql > APC_LEVEL))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, PoolType ? 0x01 : 0x02, Irql, PoolType,
+                     Size);
+    if (Size == 0)
+        Size = 1; /* as Windows, a zero-byte request still returns a distinct block */
+    pthread_mutex_lock(&ExpPoolLock);
+    Block = ExpAllocateLocked(Size, &Units, &Large);
+    if (Block == NULL) {
+        pthread_mutex_unlock(&ExpPoolLock);
+        return NULL;
+    }
+    Header = ExpHeader(Block);
+    Track = ExpTrack(Block);
+    Header->Units = Units;
+    Header->PoolType = PoolType;
+    Header->State = POOL_STATE_ALLOCATED;
+    Header->Large = Large;
+    Header->Reserved = 0;
+    Header->Tag = Tag;
+    Header->Magic = POOL_MAGIC ^ (ULONG)(ULONG_PTR)Block;
+    Track->Caller = Caller;
+    Track->Requested = Size;
+    InsertTailList(&ExpLiveBlocks, &Track->Live);
+    ExpAccount(Tag, PoolType, Size, TRUE);
+    pthread_mutex_unlock(&ExpPoolLock);
+    if (Zero)
+        memset(Block, 0, Size);
+    return Block;
+}
+
+VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
+{
+    POOL_HEADER *Header;
+    POOL_TRACK *Track;
+    KIRQL Irql = KiGetIrql();
+
+    if (Block == NULL || !ExpIsPoolAddress(Block) || ((ULONG_PTR)Block & (POOL_UNIT - 1)))
+        KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
+    Header = ExpHeader(Block);
+    if (MmpTouchUserRange(Header, sizeof(*Header), FALSE) != STATUS_SUCCESS ||
+        Header->Magic != (POOL_MAGIC ^ (ULONG)(ULONG_PTR)Block))
+        KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
+    if (Irql > DISPATCH_LEVEL || (Header->PoolType && Irql > APC_LEVEL))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Header->PoolType ? 0x11 : 0x12, Irql,
+                     Header->PoolType, (ULONG_PTR)Block);
+    pthread_mutex_lock(&ExpPoolLock);
+    if (Header->State != POOL_STATE_ALLOCATED) {
+        pthread_mutex_unlock(&ExpPoolLock);
+        KeBugCheckEx(BAD_POOL_CALLER, 0x07, 0, *(ULONG_PTR *)Header, (ULONG_PTR)Block);
+    }
+    if (CheckTag && (Header->Tag & ~0x80000000u) != (Tag & ~0x80000000u)) {
+        ULONG Actual = Header->Tag;
+        pthread_mutex_unlock(&ExpPoolLock);
+        KeBugCheckEx(BAD_POOL_CALLER, 0x0A, (ULONG_PTR)Block, Actual, Tag);
+    }
+    Track = ExpTrack(Block);
+    RemoveEntryList(&Track->Live);
+    ExpAccount(Header->Tag, Header->PoolType, Track->Requested, FALSE);
+    Header->State = POOL_STATE_FREE;
+    if (Header->Large) {
+        ULONG Pages = Header->Units;
+        pthread_mutex_unlock(&ExpPoolLock);
+        MmpReleaseSystemPages((PUCHAR)Block - PAGE_SIZE, (SIZE_T)Pages * PAGE_SIZE);
+        return;
+    }
+    *(PVOID *)Block = ExpFreeLists[Header->Units];
+    ExpFreeLists[Header->Units] = (PUCHAR)Block - POOL_OVERHEAD;
+    pthread_mutex_unlock(&ExpPoolLock);
+}
+
+ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *Bytes,
+                               VOID (*Report)(PVOID Block, ULONG Tag, SIZE_T Size, PVOID Caller,
+                                              PVOID Context),
+                               PVOID Context)
+{
+    PLIST_ENTRY Entry;
+    ULONG Count = 0;
+    SIZE_T Total = 0;
+    pthread_mutex_lock(&ExpPoolLock);
+    for (Entry = ExpLiveBlocks.Flink; Entry != &ExpLiveBlocks; Entry = Entry->Flink) {
+        POOL_TRACK *Track = CONTAINING_RECORD(Entry, POOL_TRACK, Live);
+        PVOID Block = (PUCHAR)(Track + 1) + sizeof(POOL_HEADER);
+        ULONG_PTR Caller = (ULONG_PTR)Track->Caller;
+        if (Caller >= ImageBase && Caller < ImageEnd) {
+            Count++;
+            Total += Track->Requested;
+            if (Report)
+                Report(Block, ExpHeader(Block)->Tag, Track->Requested, Track->Caller, Context);
+        }
+    }
+    pthread_mutex_unlock(&ExpPoolLock);
+    if (Bytes)
+        *Bytes = Total;
+    return Count;
+}

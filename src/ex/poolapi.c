@@ -1,0 +1,107 @@
+/* Ex: the pool DDIs, over the allocator in pool.c. The caller's return address attributes
+ * each block to the driver that asked for it (the verifier's leak check uses it). */
+#include "ntkp.h"
+
+PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller);
+VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag);
+
+#define EXP_TAG_NONE 0x656E6F4E /* 'None', the tag of untagged allocations */
+/* Required flags (the low 32 bits) that ExAllocatePool2 does not define. */
+#define EXP_POOL2_UNKNOWN_REQUIRED 0x00000000FFFFF800ULL
+
+static UCHAR ExpPoolTypeFromType(POOL_TYPE PoolType)
+{
+    return (UCHAR)((PoolType & 1) ? 1 : 0);
+}
+
+static PVOID ExpRaiseOrNull(BOOLEAN Raise)
+{
+    if (Raise)
+        ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return NULL;
+}
+
+static PVOID ExpAllocate2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PVOID Caller)
+{
+    POOL_FLAGS Kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
+    BOOLEAN Raise = (Flags & POOL_FLAG_RAISE_ON_FAILURE) != 0;
+    PVOID Block;
+    /* Exactly one pool kind; unknown required flags are an invalid request. */
+    if ((Kind != POOL_FLAG_NON_PAGED && Kind != POOL_FLAG_NON_PAGED_EXECUTE &&
+         Kind != POOL_FLAG_PAGED) ||
+        (Flags & EXP_POOL2_UNKNOWN_REQUIRED))
+        return ExpRaiseOrNull(Raise);
+    Block = ExpAllocatePool(Kind == POOL_FLAG_PAGED, NumberOfBytes, Tag,
+                            (Flags & POOL_FLAG_UNINITIALIZED) == 0, Caller);
+    return Block ? Block : ExpRaiseOrNull(Raise);
+}
+
+PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExpAllocate2(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
+}
+
+PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, TRUE,
+                           __builtin_return_address(0));
+}
+
+PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
+                           __builtin_return_address(0));
+}
+
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID Block = ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
+                                  __builtin_return_address(0));
+    if (Block == NULL && (PoolType & POOL_RAISE_IF_ALLOCATION_FAILURE))
+        ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return Block;
+}
+
+PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    /* Quota is not charged yet; without POOL_QUOTA_FAIL_INSTEAD_OF_RAISE a failure raises. */
+    PVOID Block = ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
+                                  __builtin_return_address(0));
+    if (Block == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
+        ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return Block;
+}
+
+PVOID ExAllocatePoolWithTagPriority(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag,
+                                    EX_POOL_PRIORITY Priority)
+{
+    UNREFERENCED_PARAMETER(Priority);
+    return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
+                           __builtin_return_address(0));
+}
+
+PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
+{
+    return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, EXP_TAG_NONE, FALSE,
+                           __builtin_return_address(0));
+}
+
+VOID ExFreePool(PVOID P)
+{
+    ExpFreePool(P, 0, FALSE);
+}
+
+VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+    ExpFreePool(P, Tag, Tag != 0);
+}
+
+VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedParametersCount)
+{
+    UNREFERENCED_PARAMETER(ExtendedParameters);
+    if (ExtendedParametersCount != 0) {
+        KdpLog("ntk: ExFreePool2 with extended parameters (secure pools) is not implemented\n");
+        KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)P, 0, 0);
+    }
+    ExpFreePool(P, Tag, Tag != 0);
+}

@@ -1,0 +1,260 @@
+/* ntk kernel private definitions shared between components. Each component still owns its
+ * structures; these are the internal interfaces between them. */
+#ifndef NTK_NTKP_H
+#define NTK_NTKP_H
+
+#include <ntddk.h>
+#include <ntk/ntapi.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <sys/types.h>
+
+/* Address space layout (see mm): user space below, system space above. */
+#define MI_SYSTEM_RANGE_START 0x700000000000ULL
+#define MI_USER_PROBE_ADDRESS 0x6FFFFFFF0000ULL
+#define MI_HIGHEST_USER_ADDRESS 0x6FFFFFFEFFFFULL
+#define MI_SYSTEM_REGION_SIZE (1ULL << 40)
+
+/* Kernel handles carry the sign bit, as on x64 Windows. */
+#define KERNEL_HANDLE_MASK ((ULONG_PTR)0xFFFFFFFF80000000ULL)
+#define ObpIsKernelHandle(h) (((ULONG_PTR)(h)&KERNEL_HANDLE_MASK) == KERNEL_HANDLE_MASK &&        \
+                              (LONG_PTR)(h) < -2)
+
+/* ---- Ke ---- */
+typedef struct _KPROCESS {
+    DISPATCHER_HEADER Header;
+    LIST_ENTRY ThreadListHead;
+    KPRIORITY BasePriority;
+} KPROCESS;
+
+typedef struct _KTHREAD {
+    DISPATCHER_HEADER Header;
+    PKPROCESS Process;
+    KIRQL Irql;                  /* per thread until ke has per-processor state */
+    KPROCESSOR_MODE PreviousMode;
+    KPROCESSOR_MODE ExecutingMode; /* UserMode while a user thread runs its own code */
+    BOOLEAN Alertable;
+    BOOLEAN WaitNext;            /* KeSetEvent(..., TRUE): the next wait restores WaitIrql */
+    KIRQL WaitIrql;
+    KPRIORITY Priority;
+    KPRIORITY BasePriority;
+    SHORT KernelApcDisable;
+    SHORT SpecialApcDisable;
+    /* Waiting: the thread sleeps on its own futex; wait blocks live here, not in objects. */
+    volatile int WaitFutex;
+    NTSTATUS WaitStatus;
+    BOOLEAN Waiting;
+    KPROCESSOR_MODE WaitMode;    /* a UserMode wait ends early when the thread is terminated */
+    UCHAR WaitType;
+    ULONG WaitCount;
+    PKWAIT_BLOCK WaitBlockList;
+    KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1];
+    LIST_ENTRY ThreadListEntry;  /* in KPROCESS.ThreadListHead */
+    LIST_ENTRY MutantListHead;
+    /* Host thread. */
+    pthread_t HostThread;
+    pid_t LinuxTid;
+    int Nice;
+} KTHREAD;
+
+KIRQL KiGetIrql(VOID);
+VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process);
+VOID KiInitializeProcess(PKPROCESS Process);
+VOID KiSignalObject(PDISPATCHER_HEADER Header); /* set SignalState 1 and satisfy waiters */
+VOID KiWaitTest(PDISPATCHER_HEADER Header);     /* caller holds the dispatcher lock */
+VOID KiAbandonMutants(PKTHREAD Thread);
+VOID KiWakeForTermination(PKTHREAD Thread);
+VOID KiApplyHostPriority(PKTHREAD Thread);
+int KiPriorityToNice(KPRIORITY Priority);
+VOID KiAcquireDispatcherLock(VOID);
+VOID KiReleaseDispatcherLock(VOID);
+ULONGLONG KiQueryInterruptTime(VOID);
+ULONGLONG KiQuerySystemTime(VOID);
+extern __thread PKTHREAD KiCurrentThread;
+
+/* Bugcheck hooks: the host turns a bugcheck into the STOP line and an exit status. */
+typedef VOID (*KI_BUGCHECK_HANDLER)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
+                                    ULONG_PTR P4);
+NTK_EXPORT VOID KiSetBugCheckHandler(KI_BUGCHECK_HANDLER Handler);
+
+/* ---- Ps ---- */
+typedef struct _HANDLE_TABLE *PHANDLE_TABLE;
+
+typedef struct _EPROCESS {
+    KPROCESS Pcb;
+    HANDLE UniqueProcessId;
+    HANDLE InheritedFromUniqueProcessId;
+    PHANDLE_TABLE ObjectTable;
+    NTSTATUS ExitStatus;
+    volatile LONG ActiveThreads;
+    BOOLEAN Terminating;
+    CHAR ImageFileName[16];
+    LIST_ENTRY ProcessListEntry;
+} EPROCESS;
+
+typedef struct _ETHREAD {
+    KTHREAD Tcb;
+    CLIENT_ID Cid;
+    NTSTATUS ExitStatus;
+    PTEB Teb;
+    BOOLEAN SystemThread;
+    BOOLEAN Terminated;         /* termination requested or done */
+    BOOLEAN CanExit;            /* started by ntk, so ExitFrame is valid */
+    LIST_ENTRY IrpList;
+    KSPIN_LOCK IrpListLock;
+    jmp_buf ExitFrame;          /* PsTerminateSystemThread / NtTerminateThread unwind here */
+    PKSTART_ROUTINE SystemStart;
+    PUSER_THREAD_START_ROUTINE UserStart;
+    PVOID StartContext;
+    KEVENT StartGate;           /* released once the thread is fully set up */
+} ETHREAD;
+
+#define PsGetCurrentEThread() ((PETHREAD)KiCurrentThread)
+#define PspCurrentProcess() ((PEPROCESS)KiCurrentThread->Process)
+NTSTATUS PspInitialize(VOID);
+NTSTATUS PspCreateProcess(PCSTR ImageName, PEPROCESS *Process);
+NTSTATUS PspCreateThread(PEPROCESS Process, BOOLEAN System, PKSTART_ROUTINE SystemStart,
+                         PUSER_THREAD_START_ROUTINE UserStart, PVOID Context, BOOLEAN Suspended,
+                         PETHREAD *Thread);
+DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
+VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus);
+PETHREAD PspAdoptHostThread(PEPROCESS Process); /* a Linux thread becomes an NT thread */
+extern PEPROCESS PsIdleProcessInternal;
+
+/* ---- Ob ---- */
+typedef NTSTATUS (*OB_PARSE_METHOD)(PVOID ParseObject, POBJECT_TYPE ObjectType,
+                                    KPROCESSOR_MODE AccessMode, ULONG Attributes,
+                                    PUNICODE_STRING RemainingName, PVOID ParseContext,
+                                    PVOID *Object);
+typedef VOID (*OB_DELETE_METHOD)(PVOID Object);
+typedef VOID (*OB_CLOSE_METHOD)(PEPROCESS Process, PVOID Object, ULONG_PTR ProcessHandleCount,
+                                ULONG_PTR SystemHandleCount);
+
+typedef struct _OBJECT_TYPE_INITIALIZER {
+    PCWSTR Name;
+    ULONG PoolTag;
+    GENERIC_MAPPING GenericMapping;
+    ACCESS_MASK ValidAccessMask;
+    OB_PARSE_METHOD ParseProcedure;
+    OB_DELETE_METHOD DeleteProcedure;
+    OB_CLOSE_METHOD CloseProcedure;
+} OBJECT_TYPE_INITIALIZER;
+
+NTSTATUS ObpInitialize(VOID);
+NTSTATUS ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Init, POBJECT_TYPE *ObjectType);
+NTSTATUS ObCreateObject(KPROCESSOR_MODE ProbeMode, POBJECT_TYPE ObjectType,
+                        POBJECT_ATTRIBUTES ObjectAttributes, KPROCESSOR_MODE OwnershipMode,
+                        PVOID ParseContext, ULONG ObjectBodySize, ULONG PagedPoolCharge,
+                        ULONG NonPagedPoolCharge, PVOID *Object);
+NTSTATUS ObInsertObject(PVOID Object, PACCESS_STATE PassedAccessState,
+                        ACCESS_MASK DesiredAccess, ULONG ObjectPointerBias, PVOID *NewObject,
+                        PHANDLE Handle);
+NTSTATUS ObOpenObjectByName(POBJECT_ATTRIBUTES ObjectAttributes, POBJECT_TYPE ObjectType,
+                            KPROCESSOR_MODE AccessMode, PACCESS_STATE AccessState,
+                            ACCESS_MASK DesiredAccess, PVOID ParseContext, PHANDLE Handle);
+NTSTATUS ObpCreateHandle(PEPROCESS Process, PVOID Object, ACCESS_MASK GrantedAccess,
+                         ULONG Attributes, PHANDLE Handle);
+NTSTATUS ObpCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode);
+NTSTATUS ObpDuplicateHandle(PEPROCESS SourceProcess, HANDLE SourceHandle,
+                            PEPROCESS TargetProcess, PHANDLE TargetHandle,
+                            ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options,
+                            KPROCESSOR_MODE PreviousMode);
+PHANDLE_TABLE ObpCreateHandleTable(VOID);
+VOID ObpKillProcessHandles(PEPROCESS Process);
+ULONG ObpHandleCountOfProcess(PEPROCESS Process);
+ACCESS_MASK ObpMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access);
+PCWSTR ObpTypeName(POBJECT_TYPE Type);
+BOOLEAN ObpObjectHasName(PVOID Object);
+LONG_PTR ObpPointerCount(PVOID Object);
+LONG_PTR ObpHandleCount(PVOID Object);
+NTK_EXPORT VOID ObpDumpNamespace(VOID);
+NTSTATUS ObpCreateSymbolicLinkByName(PCUNICODE_STRING Path, PCUNICODE_STRING Target,
+                                     BOOLEAN Permanent);
+extern POBJECT_TYPE ObpDirectoryObjectType, ObpSymbolicLinkObjectType, ObpTypeObjectType;
+extern POBJECT_TYPE IopFileObjectTypeInternal;
+
+/* ---- Ex ---- */
+NTSTATUS ExpInitializePool(VOID);
+typedef struct _NTK_POOL_TAG_STATS {
+    ULONG Tag;
+    ULONG PagedAllocs, PagedFrees, NonPagedAllocs, NonPagedFrees;
+    SIZE_T PagedBytes, NonPagedBytes;
+} NTK_POOL_TAG_STATS;
+/* Pool blocks still allocated by an image (by the caller's address range). */
+ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *Bytes,
+                               VOID (*Report)(PVOID Block, ULONG Tag, SIZE_T Size, PVOID Caller,
+                                              PVOID Context),
+                               PVOID Context);
+BOOLEAN ExpIsPoolAddress(PVOID Address);
+NTSTATUS ExpInitializeEventType(VOID);
+extern POBJECT_TYPE ExpEventObjectTypeInternal;
+
+/* ---- Mm ---- */
+NTSTATUS MmInitSystem(VOID);
+PVOID MmpReserveSystemPages(SIZE_T Size); /* commits read/write pages in system space */
+VOID MmpReleaseSystemPages(PVOID Base, SIZE_T Size);
+NTSTATUS MmpProbeUserRange(const VOID *Address, SIZE_T Length, ULONG Alignment);
+NTSTATUS MmpCopyFromUser(PVOID Destination, const VOID *UserSource, SIZE_T Length);
+NTSTATUS MmpCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length);
+NTSTATUS MmpTouchUserRange(volatile VOID *Address, SIZE_T Length, BOOLEAN Write);
+BOOLEAN MmpIsSystemAddress(const VOID *Address);
+VOID MmpInstallFaultHandlers(VOID);
+
+/* ---- Io ---- */
+NTSTATUS IopInitialize(VOID);
+typedef struct _OPEN_PACKET {
+    PFILE_OBJECT FileObject;
+    NTSTATUS FinalStatus;
+    ULONG_PTR Information;
+    ULONG CreateOptions;
+    ULONG CreateDisposition;
+    USHORT FileAttributes;
+    USHORT ShareAccess;
+    ACCESS_MASK DesiredAccess;
+    BOOLEAN ParseCheck;
+} OPEN_PACKET, *POPEN_PACKET;
+NTSTATUS IopCreateDriverObject(PCWSTR ServiceName, PDRIVER_INITIALIZE Init, PVOID ImageBase,
+                               ULONG ImageSize, PDRIVER_OBJECT *DriverObject);
+NTSTATUS IopCallDriverEntry(PDRIVER_OBJECT DriverObject);
+VOID IopUnloadDriver(PDRIVER_OBJECT DriverObject);
+NTSTATUS IopReadWrite(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                      PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,
+                      ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key, UCHAR Major);
+NTSTATUS IopDeviceIoControl(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                            PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
+                            PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer,
+                            ULONG OutputBufferLength, UCHAR Major);
+NTSTATUS IopCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
+                       POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
+                       ULONG FileAttributes, ULONG ShareAccess, ULONG Disposition,
+                       ULONG CreateOptions);
+
+/* ---- Kd ---- */
+NTK_EXPORT VOID KdpSetOutput(int Fd);
+/* The kernel's own messages, in the debug log; Windows format rules (%wZ, %ws, %p ...). */
+VOID KdpLog(PCSTR Format, ...);
+NTK_EXPORT VOID KdpSetFilterAll(BOOLEAN ShowAll);
+
+/* ---- Nt: capture of user-mode arguments ---- */
+NTSTATUS NtpCaptureObjectAttributes(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES Source,
+                                    POBJECT_ATTRIBUTES Captured, PUNICODE_STRING CapturedName);
+VOID NtpReleaseObjectAttributes(PUNICODE_STRING CapturedName);
+NTSTATUS NtpCaptureTimeout(KPROCESSOR_MODE Mode, PLARGE_INTEGER Source, PLARGE_INTEGER Captured,
+                           PLARGE_INTEGER *Pointer);
+NTSTATUS NtpWriteHandle(KPROCESSOR_MODE Mode, PHANDLE Destination, HANDLE Value);
+NTSTATUS NtpWrite(KPROCESSOR_MODE Mode, PVOID Destination, const VOID *Source, SIZE_T Length);
+
+/* ---- Nt: system-service entry from user mode ---- */
+/* A user thread's call into the kernel: PreviousMode is UserMode for the call's duration. */
+#define KiEnterService() KPROCESSOR_MODE _ntk_prev_exec = KiEnterServiceInner()
+#define KiLeaveService() KiLeaveServiceInner(_ntk_prev_exec)
+KPROCESSOR_MODE KiEnterServiceInner(VOID);
+VOID KiLeaveServiceInner(KPROCESSOR_MODE Saved);
+
+/* A Zw call from kernel mode runs the Nt service with PreviousMode = KernelMode. */
+KPROCESSOR_MODE KiSetPreviousMode(KPROCESSOR_MODE Mode);
+
+/* Host interface (ntk command, tests). */
+#include <ntk/host.h>
+
+#endif

@@ -1,0 +1,50 @@
+/* Io private definitions. */
+#ifndef NTK_IOP_H
+#define NTK_IOP_H
+
+#include "ntkp.h"
+
+/* The DEVOBJ_EXTENSION: device stack links and deletion state. */
+typedef struct _DEVOBJ_EXTENSION {
+    CSHORT Type;
+    USHORT Size;
+    PDEVICE_OBJECT DeviceObject;
+    PDEVICE_OBJECT AttachedTo;
+    BOOLEAN DeletePending;
+} DEVOBJ_EXTENSION;
+
+/* Private IRP allocation flags. */
+#define IOP_IRP_USER_EVENT_REFERENCED 0x40 /* UserEvent came from a handle: dereference it */
+#define IOP_IRP_FILE_REFERENCED 0x80       /* the IRP holds a reference on its file object */
+#define IOP_IRP_HAS_CONTEXT 0x20           /* an IOP_IRP_CONTEXT follows the stack locations */
+
+/* Bookkeeping the I/O manager keeps with the IRPs it builds for system services. */
+typedef struct _IOP_IRP_CONTEXT {
+    ULONG UserBufferLength; /* the most a buffered request may copy back */
+    ULONG Reserved;
+} IOP_IRP_CONTEXT, *PIOP_IRP_CONTEXT;
+
+extern POBJECT_TYPE IopDeviceObjectType, IopDriverObjectType, IopFileObjectType;
+extern pthread_mutex_t IopDatabaseLock;
+
+NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context);
+PIOP_IRP_CONTEXT IopIrpContext(PIRP Irp);
+NTSTATUS IopParseDevice(PVOID ParseObject, POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode,
+                        ULONG Attributes, PUNICODE_STRING RemainingName, PVOID ParseContext,
+                        PVOID *Object);
+VOID IopCloseFile(PEPROCESS Process, PVOID Object, ULONG_PTR ProcessHandleCount,
+                  ULONG_PTR SystemHandleCount);
+VOID IopDeleteFile(PVOID Object);
+VOID IopDeleteDevice(PVOID Object);
+VOID IopDeleteDriver(PVOID Object);
+NTSTATUS IopSynchronousCall(PDEVICE_OBJECT DeviceObject, PIRP Irp, PKEVENT Event,
+                            PIO_STATUS_BLOCK IoStatus);
+VOID IopAcquireFileObjectLock(PFILE_OBJECT FileObject);
+VOID IopReleaseFileObjectLock(PFILE_OBJECT FileObject);
+NTSTATUS IopOpenDevice(PUNICODE_STRING Name, ACCESS_MASK DesiredAccess, ULONG Attributes,
+                       ULONG ShareAccess, ULONG Disposition, ULONG CreateOptions,
+                       KPROCESSOR_MODE Mode, PFILE_OBJECT *FileObject, PHANDLE Handle,
+                       PIO_STATUS_BLOCK IoStatus);
+
+#endif

@@ -1,0 +1,242 @@
+/* Io: IRP allocation, dispatch and completion. */
+#include "iop.h"
+#include <string.h>
+
+#define IOP_TAG_IRP 0x20707249 /* 'Irp ' */
+
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+{
+    USHORT Size = IoSizeOfIrp(StackSize);
+    PIRP Irp;
+    UNREFERENCED_PARAMETER(ChargeQuota);
+    if (StackSize < 1)
+        return NULL;
+    Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, Size, IOP_TAG_IRP);
+    if (Irp)
+        IoInitializeIrp(Irp, Size, StackSize);
+    return Irp;
+}
+
+PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
+{
+    USHORT Size = IoSizeOfIrp(StackSize);
+    PIRP Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
+                               (SIZE_T)Size + sizeof(IOP_IRP_CONTEXT), IOP_TAG_IRP);
+    if (Irp == NULL)
+        return NULL;
+    IoInitializeIrp(Irp, Size, StackSize);
+    Irp->AllocationFlags |= IOP_IRP_HAS_CONTEXT;
+    *Context = (PIOP_IRP_CONTEXT)((PUCHAR)Irp + Size);
+    memset(*Context, 0, sizeof(**Context));
+    return Irp;
+}
+
+PIOP_IRP_CONTEXT IopIrpContext(PIRP Irp)
+{
+    if (!(Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT))
+        return NULL;
+    return (PIOP_IRP_CONTEXT)((PUCHAR)Irp + Irp->Size);
+}
+
+VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
+{
+    memset(Irp, 0, PacketSize);
+    Irp->Type = IO_TYPE_IRP;
+    Irp->Size = PacketSize;
+    Irp->StackCount = StackSize;
+    Irp->CurrentLocation = (CHAR)(StackSize + 1);
+    Irp->ApcEnvironment = OriginalApcEnvironment;
+    InitializeListHead(&Irp->ThreadListEntry);
+    Irp->Tail.Overlay.CurrentStackLocation = (PIO_STACK_LOCATION)(Irp + 1) + StackSize;
+}
+
+VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus)
+{
+    UCHAR AllocationFlags = Irp->AllocationFlags;
+    IoInitializeIrp(Irp, Irp->Size, Irp->StackCount);
+    Irp->AllocationFlags = AllocationFlags;
+    Irp->IoStatus.Status = Iostatus;
+}
+
+VOID IoFreeIrp(PIRP Irp)
+{
+    if (Irp->Type != IO_TYPE_IRP)
+        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+    Irp->Type = 0;
+    ExFreePoolWithTag(Irp, IOP_TAG_IRP);
+}
+
+NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PIO_STACK_LOCATION Stack;
+    PDRIVER_OBJECT Driver;
+    if (Irp->Type != IO_TYPE_IRP)
+        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+    if (KeGetCurrentIrql() > DISPATCH_LEVEL)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Irp, KeGetCurrentIrql(), 0, 0);
+    Irp->CurrentLocation--;
+    if (Irp->CurrentLocation <= 0)
+        KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
+    Stack = --Irp->Tail.Overlay.CurrentStackLocation;
+    Stack->DeviceObject = DeviceObject;
+    Driver = DeviceObject->DriverObject;
+    return Driver->MajorFunction[Stack->MajorFunction](DeviceObject, Irp);
+}
+
+/* The I/O manager's own completion work for the requests it issued: copy buffered data back,
+ * free the system buffer, report the status, signal the event, free the IRP. */
+static VOID IopCompleteRequest(PIRP Irp)
+{
+    PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+    PFILE_OBJECT FileObject = Irp->Tail.Overlay.OriginalFileObject;
+    PETHREAD Thread = Irp->Tail.Overlay.Thread;
+    NTSTATUS Status = Irp->IoStatus.Status;
+
+    if (Irp->Flags & IRP_BUFFERED_IO) {
+        if ((Irp->Flags & IRP_INPUT_OPERATION) && !NT_ERROR(Status) &&
+            Irp->IoStatus.Information != 0 && Irp->UserBuffer && Irp->AssociatedIrp.SystemBuffer) {
+            SIZE_T Length = Irp->IoStatus.Information;
+            if (Context && Length > Context->UserBufferLength)
+                Length = Context->UserBufferLength;
+            if (Irp->RequestorMode == UserMode) {
+                if (!NT_SUCCESS(MmpCopyToUser(Irp->UserBuffer, Irp->AssociatedIrp.SystemBuffer,
+                                              Length)))
+                    Irp->IoStatus.Status = Status = STATUS_ACCESS_VIOLATION;
+            } else {
+                memcpy(Irp->UserBuffer, Irp->AssociatedIrp.SystemBuffer, Length);
+            }
+        }
+        if ((Irp->Flags & IRP_DEALLOCATE_BUFFER) && Irp->AssociatedIrp.SystemBuffer) {
+            ExFreePool(Irp->AssociatedIrp.SystemBuffer);
+            Irp->AssociatedIrp.SystemBuffer = NULL;
+        }
+    }
+
+    /* An error that did not pend was returned by the dispatch routine itself: the caller
+     * learns it from the return value; no status block or event is touched. */
+    if (!(NT_ERROR(Status) && !Irp->PendingReturned)) {
+        if (Irp->UserIosb) {
+            if (Irp->RequestorMode == UserMode && !(Irp->Flags & IRP_CREATE_OPERATION))
+                MmpCopyToUser(Irp->UserIosb, &Irp->IoStatus, sizeof(IO_STATUS_BLOCK));
+            else
+                *Irp->UserIosb = Irp->IoStatus;
+        }
+        if (FileObject && (FileObject->Flags & FO_SYNCHRONOUS_IO))
+            FileObject->FinalStatus = Status;
+        if (Irp->UserEvent)
+            KeSetEvent(Irp->UserEvent, 0, FALSE);
+        if (FileObject && !(Irp->Flags & (IRP_CREATE_OPERATION | IRP_CLOSE_OPERATION)))
+            KeSetEvent(&FileObject->Event, 0, FALSE);
+    }
+    if (Irp->UserEvent && (Irp->AllocationFlags & IOP_IRP_USER_EVENT_REFERENCED))
+        ObfDereferenceObject(Irp->UserEvent);
+
+    if (Thread && !IsListEmpty(&Irp->ThreadListEntry)) {
+        KIRQL Irql;
+        KeAcquireSpinLock(&Thread->IrpListLock, &Irql);
+        RemoveEntryList(&Irp->ThreadListEntry);
+        InitializeListHead(&Irp->ThreadListEntry);
+        KeReleaseSpinLock(&Thread->IrpListLock, Irql);
+    }
+    if (FileObject && (Irp->AllocationFlags & IOP_IRP_FILE_REFERENCED))
+        ObfDereferenceObject(FileObject);
+    IoFreeIrp(Irp);
+}
+
+VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
+{
+    PIO_STACK_LOCATION Stack;
+    UNREFERENCED_PARAMETER(PriorityBoost);
+
+    if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > Irp->StackCount + 1)
+        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+    if (Irp->IoStatus.Status == STATUS_PENDING)
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x0E, (ULONG_PTR)Irp, 0, 0);
+    if (KeGetCurrentIrql() > DISPATCH_LEVEL)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Irp, KeGetCurrentIrql(), 0, 0);
+
+    /* Walk the stack bottom-up, from the current location to the top driver's. */
+    for (Stack = IoGetCurrentIrpStackLocation(Irp); Irp->CurrentLocation <= Irp->StackCount;
+         Stack++) {
+        UCHAR Control = Stack->Control;
+        PIO_COMPLETION_ROUTINE Routine = Stack->CompletionRoutine;
+        PVOID RoutineContext = Stack->Context;
+        NTSTATUS Status = Irp->IoStatus.Status;
+        BOOLEAN Invoke;
+
+        Irp->PendingReturned = (Control & SL_PENDING_RETURNED) != 0;
+        Irp->CurrentLocation++;
+        Irp->Tail.Overlay.CurrentStackLocation++;
+        Invoke = Routine != NULL &&
+                 ((NT_SUCCESS(Status) && (Control & SL_INVOKE_ON_SUCCESS)) ||
+                  (!NT_SUCCESS(Status) && (Control & SL_INVOKE_ON_ERROR)) ||
+                  (Irp->Cancel && (Control & SL_INVOKE_ON_CANCEL)));
+        memset(Stack, 0, sizeof(*Stack));
+        if (Invoke) {
+            /* The routine was set by the driver above: it gets that driver's device. */
+            PDEVICE_OBJECT Device = Irp->CurrentLocation == Irp->StackCount + 1
+                                        ? NULL
+                                        : IoGetCurrentIrpStackLocation(Irp)->DeviceObject;
+            if (Routine(Device, Irp, RoutineContext) == STATUS_MORE_PROCESSING_REQUIRED)
+                return;
+        } else if (Irp->PendingReturned && Irp->CurrentLocation <= Irp->StackCount) {
+            IoMarkIrpPending(Irp);
+        }
+    }
+    IopCompleteRequest(Irp);
+}
+
+/* Sends an IRP the I/O manager built and waits for it when it pends. */
+NTSTATUS IopSynchronousCall(PDEVICE_OBJECT DeviceObject, PIRP Irp, PKEVENT Event,
+                            PIO_STATUS_BLOCK IoStatus)
+{
+    NTSTATUS Status = IoCallDriver(DeviceObject, Irp);
+    if (Status == STATUS_PENDING) {
+        KeWaitForSingleObject(Event, Executive, KernelMode, FALSE, NULL);
+        Status = IoStatus->Status;
+    }
+    return Status;
+}
+
+/* Cancellation. */
+static KSPIN_LOCK IopCancelSpinLock;
+
+VOID IoAcquireCancelSpinLock(PKIRQL Irql)
+{
+    KeAcquireSpinLock(&IopCancelSpinLock, Irql);
+}
+
+VOID IoReleaseCancelSpinLock(KIRQL Irql)
+{
+    KeReleaseSpinLock(&IopCancelSpinLock, Irql);
+}
+
+BOOLEAN IoCancelIrp(PIRP Irp)
+{
+    PDRIVER_CANCEL Routine;
+    KIRQL Irql;
+    IoAcquireCancelSpinLock(&Irql);
+    Irp->Cancel = TRUE;
+    Routine = IoSetCancelRoutine(Irp, NULL);
+    if (Routine == NULL) {
+        IoReleaseCancelSpinLock(Irql);
+        return FALSE;
+    }
+    /* The routine runs with the cancel lock held and must release it. */
+    Irp->CancelIrql = Irql;
+    Routine(IoGetCurrentIrpStackLocation(Irp)->DeviceObject, Irp);
+    return TRUE;
+}
+
+NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp,
+                                  PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
+                                  BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
+                                  BOOLEAN InvokeOnCancel)
+{
+    /* Drivers call this so that they cannot be unloaded while a routine is pending; ntk does
+     * not unload drivers with outstanding I/O, so the plain form serves. */
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoSetCompletionRoutine(Irp, CompletionRoutine, Context, InvokeOnSuccess, InvokeOnError,
+                           InvokeOnCancel);
+    return STATUS_SUCCESS;
+}

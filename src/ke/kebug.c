@@ -1,0 +1,66 @@
+/* Ke: bug checks. The kernel stops: the STOP line is printed and the host's handler decides
+ * how the process ends (the ntk command exits 3). */
+#include "ntkp.h"
+#include "rtlp.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static KI_BUGCHECK_HANDLER KiBugCheckHandler;
+static volatile LONG KiBugCheckActive;
+
+VOID KiSetBugCheckHandler(KI_BUGCHECK_HANDLER Handler)
+{
+    KiBugCheckHandler = Handler;
+}
+
+VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4)
+{
+    PCSTR Name = RtlpBugCheckName(BugCheckCode);
+    char Line[256];
+    int Length;
+
+    /* One processor reports; any other that bugchecks meanwhile stops here. */
+    if (__atomic_exchange_n(&KiBugCheckActive, 1, __ATOMIC_SEQ_CST) != 0) {
+        for (;;)
+            pause();
+    }
+    Length = snprintf(Line, sizeof(Line),
+                      "\n*** STOP: 0x%08X %s (0x%016llX, 0x%016llX, 0x%016llX, 0x%016llX)\n",
+                      BugCheckCode, Name ? Name : "UNKNOWN_BUGCHECK", (unsigned long long)P1,
+                      (unsigned long long)P2, (unsigned long long)P3, (unsigned long long)P4);
+    KdpLog("%s", Line);
+    if (KiBugCheckHandler)
+        KiBugCheckHandler(BugCheckCode, P1, P2, P3, P4);
+    (void)Length;
+    _exit(3);
+}
+
+VOID KeBugCheck(ULONG BugCheckCode)
+{
+    KeBugCheckEx(BugCheckCode, 0, 0, 0, 0);
+}
+
+/* Without structured exception handling in place, a raised exception has no handler: on
+ * Windows that is the bug check for an unhandled kernel-mode exception. */
+VOID ExRaiseStatus(NTSTATUS Status)
+{
+    KdpLog("ntk: exception 0x%08X raised in kernel mode with no handler\n", (unsigned)Status);
+    KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG_PTR)(ULONG)Status,
+                 (ULONG_PTR)__builtin_return_address(0), 0, 0);
+}
+
+VOID RtlRaiseStatus(NTSTATUS Status)
+{
+    ExRaiseStatus(Status);
+}
+
+VOID ExRaiseAccessViolation(VOID)
+{
+    ExRaiseStatus(STATUS_ACCESS_VIOLATION);
+}
+
+VOID ExRaiseDatatypeMisalignment(VOID)
+{
+    ExRaiseStatus(STATUS_DATATYPE_MISALIGNMENT);
+}

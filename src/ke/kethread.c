@@ -1,0 +1,254 @@
+/* Ke: the current thread, IRQL, thread priorities and their effect on the host thread. */
+#include "ntkp.h"
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+__thread PKTHREAD KiCurrentThread;
+
+static PKTHREAD KiCurrent(VOID)
+{
+    if (KiCurrentThread == NULL) {
+        /* A Linux thread that ntk did not create called into the kernel: it joins the System
+         * process, as a thread of a driver's own making would on Windows. */
+        PspAdoptHostThread(PsInitialSystemProcess);
+    }
+    return KiCurrentThread;
+}
+
+VOID KiInitializeProcess(PKPROCESS Process)
+{
+    Process->Header.Type = ProcessObject;
+    Process->Header.Size = sizeof(KPROCESS) / sizeof(LONG);
+    Process->Header.SignalState = 0;
+    InitializeListHead(&Process->Header.WaitListHead);
+    InitializeListHead(&Process->ThreadListHead);
+    Process->BasePriority = 8;
+}
+
+VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process)
+{
+    Thread->Header.Type = ThreadObject;
+    Thread->Header.Size = sizeof(KTHREAD) / sizeof(LONG);
+    Thread->Header.SignalState = 0;
+    InitializeListHead(&Thread->Header.WaitListHead);
+    InitializeListHead(&Thread->MutantListHead);
+    Thread->Process = Process;
+    Thread->Irql = PASSIVE_LEVEL;
+    Thread->PreviousMode = KernelMode;
+    Thread->ExecutingMode = KernelMode;
+    Thread->Priority = Process->BasePriority;
+    Thread->BasePriority = Process->BasePriority;
+}
+
+PKTHREAD KeGetCurrentThread(VOID)
+{
+    return KiCurrent();
+}
+
+KIRQL KiGetIrql(VOID)
+{
+    return KiCurrentThread ? KiCurrentThread->Irql : PASSIVE_LEVEL;
+}
+
+KIRQL KeGetCurrentIrql(VOID)
+{
+    return KiCurrent()->Irql;
+}
+
+KIRQL KfRaiseIrql(KIRQL NewIrql)
+{
+    PKTHREAD Thread = KiCurrent();
+    KIRQL Old = Thread->Irql;
+    if (NewIrql < Old)
+        KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, Old, NewIrql, 0, 0);
+    Thread->Irql = NewIrql;
+    return Old;
+}
+
+VOID KeLowerIrql(KIRQL NewIrql)
+{
+    PKTHREAD Thread = KiCurrent();
+    if (NewIrql > Thread->Irql)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, Thread->Irql, NewIrql, 0, 0);
+    Thread->Irql = NewIrql;
+}
+
+KIRQL KeRaiseIrqlToDpcLevel(VOID)
+{
+    return KfRaiseIrql(DISPATCH_LEVEL);
+}
+
+KIRQL KeRaiseIrqlToSynchLevel(VOID)
+{
+    return KfRaiseIrql(SYNCH_LEVEL);
+}
+
+KPROCESSOR_MODE KeGetPreviousMode(VOID)
+{
+    return KiCurrent()->PreviousMode;
+}
+
+KPROCESSOR_MODE ExGetPreviousMode(VOID)
+{
+    return KiCurrent()->PreviousMode;
+}
+
+KPROCESSOR_MODE KiSetPreviousMode(KPROCESSOR_MODE Mode)
+{
+    PKTHREAD Thread = KiCurrent();
+    KPROCESSOR_MODE Old = Thread->PreviousMode;
+    Thread->PreviousMode = Mode;
+    return Old;
+}
+
+KPROCESSOR_MODE KiEnterServiceInner(VOID)
+{
+    PKTHREAD Thread = KiCurrent();
+    KPROCESSOR_MODE Saved = Thread->ExecutingMode;
+    /* A call from user code is a system call; a call from kernel code (a driver calling an
+     * Nt routine directly) keeps the caller's PreviousMode, as on Windows. */
+    if (Saved == UserMode) {
+        Thread->PreviousMode = UserMode;
+        Thread->ExecutingMode = KernelMode;
+        if (((PETHREAD)Thread)->Terminated)
+            PspExitThread(((PETHREAD)Thread)->ExitStatus);
+    }
+    return Saved;
+}
+
+VOID KiLeaveServiceInner(KPROCESSOR_MODE Saved)
+{
+    PKTHREAD Thread = KiCurrentThread;
+    if (Saved == UserMode) {
+        if (Thread->Irql != PASSIVE_LEVEL)
+            KeBugCheckEx(IRQL_GT_ZERO_AT_SYSTEM_SERVICE, 0, Thread->Irql, 0, 0);
+        Thread->ExecutingMode = UserMode;
+        Thread->PreviousMode = UserMode;
+    }
+}
+
+/* Priority → nice: 8 (normal) is nice 0; 1..7 spread over nice 19..3; 9..31 over -1..-20. */
+int KiPriorityToNice(KPRIORITY Priority)
+{
+    if (Priority <= 8)
+        return ((8 - Priority) * 19 + 3) / 7;
+    return -(((Priority - 8) * 20 + 11) / 23);
+}
+
+VOID KiApplyHostPriority(PKTHREAD Thread)
+{
+    int Nice = KiPriorityToNice(Thread->Priority);
+    if (Thread->LinuxTid == 0)
+        return;
+    if (setpriority(PRIO_PROCESS, (id_t)Thread->LinuxTid, Nice) != 0) {
+        KdpLog("ntk: host refused nice %d for thread %u (Linux tid %d): %s; its NT priority is "
+               "%d all the same\n",
+               Nice, (unsigned)(ULONG_PTR)((PETHREAD)Thread)->Cid.UniqueThread,
+               (int)Thread->LinuxTid, strerror(errno), (int)Thread->Priority);
+        return;
+    }
+    Thread->Nice = Nice;
+}
+
+KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
+{
+    KPRIORITY Old;
+    if (KeGetCurrentIrql() > DISPATCH_LEVEL)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, KeGetCurrentIrql(), 0, 0);
+    KiAcquireDispatcherLock();
+    Old = Thread->Priority;
+    if (Priority < 1 || Priority > HIGH_PRIORITY) {
+        KiReleaseDispatcherLock();
+        KdpLog("ntk: KeSetPriorityThread: priority %d is outside 1..31; not changed (a checked "
+               "Windows kernel asserts here)\n", (int)Priority);
+        return Old;
+    }
+    Thread->Priority = Priority;
+    Thread->BasePriority = Priority;
+    KiReleaseDispatcherLock();
+    KiApplyHostPriority(Thread);
+    return Old;
+}
+
+KPRIORITY KeQueryPriorityThread(PKTHREAD Thread)
+{
+    return Thread->Priority;
+}
+
+LONG KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment)
+{
+    LONG Old;
+    KPRIORITY New;
+    KiAcquireDispatcherLock();
+    Old = Thread->BasePriority - Thread->Process->BasePriority;
+    New = Thread->Process->BasePriority + Increment;
+    if (New < 1)
+        New = 1;
+    if (New > 15 && Thread->Process->BasePriority < LOW_REALTIME_PRIORITY)
+        New = 15;
+    if (New > HIGH_PRIORITY)
+        New = HIGH_PRIORITY;
+    Thread->BasePriority = New;
+    Thread->Priority = New;
+    KiReleaseDispatcherLock();
+    KiApplyHostPriority(Thread);
+    return Old;
+}
+
+ULONG KeGetCurrentProcessorNumber(VOID)
+{
+    return 0;
+}
+
+ULONG KeGetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
+{
+    if (ProcNumber) {
+        ProcNumber->Group = 0;
+        ProcNumber->Number = 0;
+        ProcNumber->Reserved = 0;
+    }
+    return 0;
+}
+
+ULONG KeQueryActiveProcessorCount(PKAFFINITY ActiveProcessors)
+{
+    if (ActiveProcessors)
+        *ActiveProcessors = 1;
+    return 1;
+}
+
+/* APC-disable accounting; APC delivery itself comes with the APC machinery. */
+VOID KeEnterCriticalRegion(VOID)
+{
+    KiCurrent()->KernelApcDisable--;
+}
+
+VOID KeLeaveCriticalRegion(VOID)
+{
+    KiCurrent()->KernelApcDisable++;
+}
+
+VOID KeEnterGuardedRegion(VOID)
+{
+    KiCurrent()->SpecialApcDisable--;
+}
+
+VOID KeLeaveGuardedRegion(VOID)
+{
+    KiCurrent()->SpecialApcDisable++;
+}
+
+BOOLEAN KeAreApcsDisabled(VOID)
+{
+    PKTHREAD Thread = KiCurrent();
+    return Thread->KernelApcDisable != 0 || Thread->SpecialApcDisable != 0;
+}
+
+BOOLEAN KeAreAllApcsDisabled(VOID)
+{
+    PKTHREAD Thread = KiCurrent();
+    return Thread->SpecialApcDisable != 0 || Thread->Irql >= APC_LEVEL;
+}

@@ -1,0 +1,48 @@
+/* Ke: system time, interrupt time, performance counter, stalls. */
+#include "ntkp.h"
+#include <time.h>
+
+/* The clock interval NT reports: 15.625 ms in 100 ns units. */
+#define KI_TIME_INCREMENT 156250
+
+VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
+{
+    CurrentTime->QuadPart = (LONGLONG)KiQuerySystemTime();
+}
+
+VOID KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime)
+{
+    CurrentTime->QuadPart = (LONGLONG)KiQuerySystemTime();
+}
+
+ULONGLONG KeQueryInterruptTime(VOID)
+{
+    return KiQueryInterruptTime();
+}
+
+VOID KeQueryTickCount(PLARGE_INTEGER TickCount)
+{
+    TickCount->QuadPart = (LONGLONG)(KiQueryInterruptTime() / KI_TIME_INCREMENT);
+}
+
+ULONG KeQueryTimeIncrement(VOID)
+{
+    return KI_TIME_INCREMENT;
+}
+
+LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency)
+{
+    LARGE_INTEGER Counter;
+    /* 10 MHz, as current Windows reports on most machines. */
+    if (PerformanceFrequency)
+        PerformanceFrequency->QuadPart = 10000000;
+    Counter.QuadPart = (LONGLONG)KiQueryInterruptTime();
+    return Counter;
+}
+
+VOID KeStallExecutionProcessor(ULONG MicroSeconds)
+{
+    ULONGLONG End = KiQueryInterruptTime() + (ULONGLONG)MicroSeconds * 10;
+    while (KiQueryInterruptTime() < End)
+        __builtin_ia32_pause();
+}

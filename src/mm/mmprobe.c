@@ -1,0 +1,226 @@
+/* Mm: probing and capturing user buffers, and turning host faults into NT outcomes.
+ * A copy from or to a user buffer runs under a per-thread recovery point: a fault there makes
+ * the copy fail with STATUS_ACCESS_VIOLATION, as the __try around Windows' copies does. */
+#include "ntkp.h"
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+typedef struct _MI_RECOVERY {
+    jmp_buf Frame;
+    PVOID FaultAddress;
+} MI_RECOVERY;
+
+/* volatile: the compiler must not move these stores across the guarded copy. */
+static __thread MI_RECOVERY *volatile MiRecovery;
+
+static NTSTATUS MiCheckRange(const VOID *Address, SIZE_T Length, ULONG Alignment)
+{
+    ULONG_PTR Start = (ULONG_PTR)Address, End;
+    if (Length == 0)
+        return STATUS_SUCCESS;
+    if (Alignment > 1 && (Start & (Alignment - 1)) != 0)
+        return STATUS_DATATYPE_MISALIGNMENT;
+    End = Start + Length;
+    /* The first 64 KiB are never mapped, on Windows as on Linux: no need to touch them. */
+    if (End < Start || End > MmUserProbeAddress || Start < (ULONG_PTR)MM_LOWEST_USER_ADDRESS)
+        return STATUS_ACCESS_VIOLATION;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS MmpProbeUserRange(const VOID *Address, SIZE_T Length, ULONG Alignment)
+{
+    return MiCheckRange(Address, Length, Alignment);
+}
+
+/* Runs Operation(Context) under a recovery point: STATUS_ACCESS_VIOLATION if it faulted.
+ * Nothing here changes after _setjmp, so no local can be clobbered by the return through it. */
+static NTSTATUS MiGuarded(VOID (*Operation)(PVOID), PVOID Context)
+{
+    MI_RECOVERY Recovery;
+    MI_RECOVERY *Saved = MiRecovery;
+    if (_setjmp(Recovery.Frame) != 0) {
+        MiRecovery = Saved;
+        return STATUS_ACCESS_VIOLATION;
+    }
+    MiRecovery = &Recovery;
+    Operation(Context);
+    MiRecovery = Saved;
+    return STATUS_SUCCESS;
+}
+
+typedef struct _MI_COPY {
+    PVOID Destination;
+    const VOID *Source;
+    SIZE_T Length;
+    BOOLEAN Write;
+} MI_COPY;
+
+/* User memory is the user program's to get wrong: the kernel copies what lies there, as
+ * Windows does, so sanitizers must not instrument these accesses (rep movsb is not). */
+static VOID MiCopy(PVOID Context)
+{
+    MI_COPY *Copy = Context;
+    PVOID Destination = Copy->Destination;
+    const VOID *Source = Copy->Source;
+    SIZE_T Length = Copy->Length;
+    __asm__ volatile("rep movsb" : "+D"(Destination), "+S"(Source), "+c"(Length) : : "memory");
+}
+
+static NTSTATUS MiGuardedCopy(PVOID Destination, const VOID *Source, SIZE_T Length)
+{
+    MI_COPY Copy = { Destination, Source, Length, FALSE };
+    return MiGuarded(MiCopy, &Copy);
+}
+
+NTSTATUS MmpCopyFromUser(PVOID Destination, const VOID *UserSource, SIZE_T Length)
+{
+    NTSTATUS Status = MiCheckRange(UserSource, Length, 1);
+    if (!NT_SUCCESS(Status) || Length == 0)
+        return Status;
+    return MiGuardedCopy(Destination, UserSource, Length);
+}
+
+NTSTATUS MmpCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length)
+{
+    NTSTATUS Status = MiCheckRange(UserDestination, Length, 1);
+    if (!NT_SUCCESS(Status) || Length == 0)
+        return Status;
+    return MiGuardedCopy(UserDestination, Source, Length);
+}
+
+/* Touches one byte per page (reading, or writing the same value back). */
+__attribute__((no_sanitize("address"))) static VOID MiTouch(PVOID Context)
+{
+    MI_COPY *Touch = Context;
+    volatile UCHAR *Byte = (volatile UCHAR *)Touch->Destination;
+    volatile UCHAR *Last = Byte + Touch->Length - 1;
+    for (;;) {
+        UCHAR Value = *Byte;
+        if (Touch->Write)
+            *Byte = Value;
+        if (PAGE_ALIGN((PVOID)Byte) == PAGE_ALIGN((PVOID)Last))
+            break;
+        Byte = (volatile UCHAR *)PAGE_ALIGN((PVOID)Byte) + PAGE_SIZE;
+    }
+    if (Byte != Last) {
+        UCHAR Value = *Last;
+        if (Touch->Write)
+            *Last = Value;
+    }
+}
+
+NTSTATUS MmpTouchUserRange(volatile VOID *Address, SIZE_T Length, BOOLEAN Write)
+{
+    MI_COPY Touch = { (PVOID)Address, NULL, Length, Write };
+    if (Length == 0)
+        return STATUS_SUCCESS;
+    return MiGuarded(MiTouch, &Touch);
+}
+
+VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment)
+{
+    NTSTATUS Status = MiCheckRange((const VOID *)Address, Length, Alignment);
+    if (!NT_SUCCESS(Status))
+        ExRaiseStatus(Status);
+}
+
+VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
+{
+    NTSTATUS Status = MiCheckRange((const VOID *)Address, Length, Alignment);
+    if (NT_SUCCESS(Status))
+        Status = MmpTouchUserRange(Address, Length, TRUE);
+    if (!NT_SUCCESS(Status))
+        ExRaiseStatus(Status);
+}
+
+/* ---- Host faults ---- */
+
+static DECLSPEC_NORETURN VOID MiResumeRecovery(VOID)
+{
+    _longjmp(MiRecovery->Frame, 1);
+}
+
+/* Runs on the faulting thread's own stack, after the signal handler returned. */
+static DECLSPEC_NORETURN VOID MiUnhandledFault(ULONG_PTR Code, ULONG_PTR Pc, ULONG_PTR Rw,
+                                               ULONG_PTR Address)
+{
+    PKTHREAD Thread = KiCurrentThread;
+    if (Thread != NULL && Thread->ExecutingMode == UserMode) {
+        /* A user program's own fault ends its process, not the kernel. */
+        KdpLog("ntk: user process faulted: exception 0x%08X at %p (address %p); the process is "
+               "terminated\n",
+               (unsigned)Code, (PVOID)Pc, (PVOID)Address);
+        Thread->ExecutingMode = KernelMode;
+        PspTerminateProcess(PspCurrentProcess(), (NTSTATUS)Code);
+        PspExitThread((NTSTATUS)Code);
+    }
+    KeBugCheckEx(Thread && ((PETHREAD)Thread)->SystemThread ? SYSTEM_THREAD_EXCEPTION_NOT_HANDLED
+                                                           : KMODE_EXCEPTION_NOT_HANDLED,
+                 Code, Pc, Rw, Address);
+}
+
+static VOID MiRedirect(ucontext_t *Context, PVOID Target, ULONG_PTR A0, ULONG_PTR A1,
+                       ULONG_PTR A2, ULONG_PTR A3)
+{
+    greg_t *Regs = Context->uc_mcontext.gregs;
+    ULONG_PTR Sp = ((ULONG_PTR)Regs[REG_RSP] - 256) & ~(ULONG_PTR)15;
+    /* A return address that points at the fault keeps backtraces meaningful. */
+    Sp -= 8;
+    *(ULONG_PTR *)Sp = (ULONG_PTR)Regs[REG_RIP];
+    Regs[REG_RSP] = (greg_t)Sp;
+    Regs[REG_RIP] = (greg_t)(ULONG_PTR)Target;
+    Regs[REG_RDI] = (greg_t)A0;
+    Regs[REG_RSI] = (greg_t)A1;
+    Regs[REG_RDX] = (greg_t)A2;
+    Regs[REG_RCX] = (greg_t)A3;
+}
+
+static void MiFaultHandler(int Signal, siginfo_t *Info, void *RawContext)
+{
+    ucontext_t *Context = RawContext;
+    ULONG_PTR Pc = (ULONG_PTR)Context->uc_mcontext.gregs[REG_RIP];
+    ULONG_PTR Rw = (Context->uc_mcontext.gregs[REG_ERR] & 2) ? 1 : 0;
+    NTSTATUS Code;
+    switch (Signal) {
+    case SIGSEGV:
+        Code = STATUS_ACCESS_VIOLATION;
+        break;
+    case SIGBUS:
+        Code = Info->si_code == BUS_ADRALN ? STATUS_DATATYPE_MISALIGNMENT
+                                           : STATUS_ACCESS_VIOLATION;
+        break;
+    case SIGFPE:
+        Code = Info->si_code == FPE_INTOVF ? STATUS_INTEGER_OVERFLOW
+                                           : STATUS_INTEGER_DIVIDE_BY_ZERO;
+        break;
+    case SIGILL:
+        Code = STATUS_ILLEGAL_INSTRUCTION;
+        break;
+    default:
+        Code = STATUS_BREAKPOINT;
+        break;
+    }
+    if ((Signal == SIGSEGV || Signal == SIGBUS) && MiRecovery != NULL) {
+        MiRecovery->FaultAddress = Info->si_addr;
+        MiRedirect(Context, (PVOID)MiResumeRecovery, 0, 0, 0, 0);
+        return;
+    }
+    MiRedirect(Context, (PVOID)MiUnhandledFault, (ULONG_PTR)(ULONG)Code, Pc, Rw,
+               (ULONG_PTR)Info->si_addr);
+}
+
+VOID MmpInstallFaultHandlers(VOID)
+{
+    static const int Signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+    struct sigaction Action;
+    size_t i;
+    memset(&Action, 0, sizeof(Action));
+    Action.sa_sigaction = MiFaultHandler;
+    Action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&Action.sa_mask);
+    for (i = 0; i < sizeof(Signals) / sizeof(Signals[0]); i++)
+        sigaction(Signals[i], &Action, NULL);
+}

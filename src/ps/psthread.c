@@ -1,0 +1,265 @@
+/* Ps: thread creation, start-up, exit and process termination. Every NT thread is a pthread;
+ * system threads run on stacks in system space, user threads on ordinary (user) stacks. */
+#include "ntkp.h"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define PSP_SYSTEM_STACK_SIZE (1024 * 1024)
+#define PSP_ALT_STACK_SIZE (64 * 1024)
+
+HANDLE PspCreateCid(PVOID Object);
+VOID PspDeleteCid(HANDLE Cid);
+
+static pthread_mutex_t PspProcessLock = PTHREAD_MUTEX_INITIALIZER;
+
+VOID PspDeleteThread(PVOID Object)
+{
+    PETHREAD Thread = Object;
+    PspDeleteCid(Thread->Cid.UniqueThread);
+    free(Thread->Teb);
+}
+
+static NTSTATUS PspAllocateThread(PEPROCESS Process, BOOLEAN System, PETHREAD *Result)
+{
+    PETHREAD Thread;
+    NTSTATUS Status = ObCreateObject(KernelMode, *PsThreadType, NULL, KernelMode, NULL,
+                                     sizeof(ETHREAD), 0, 0, (PVOID *)&Thread);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    memset(Thread, 0, sizeof(*Thread));
+    KiInitializeThread(&Thread->Tcb, &Process->Pcb);
+    Thread->SystemThread = System;
+    Thread->ExitStatus = STATUS_PENDING;
+    InitializeListHead(&Thread->IrpList);
+    Thread->Cid.UniqueProcess = Process->UniqueProcessId;
+    Thread->Cid.UniqueThread = PspCreateCid(Thread);
+    if (Thread->Cid.UniqueThread == NULL) {
+        ObfDereferenceObject(Thread);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    if (!System) {
+        /* The TEB is user memory, as on Windows. */
+        Thread->Teb = calloc(1, sizeof(TEB));
+        if (Thread->Teb == NULL) {
+            ObfDereferenceObject(Thread);
+            return STATUS_NO_MEMORY;
+        }
+        Thread->Teb->NtTib.Self = &Thread->Teb->NtTib;
+        Thread->Teb->ClientId = Thread->Cid;
+    }
+    pthread_mutex_lock(&PspProcessLock);
+    InsertTailList(&Process->Pcb.ThreadListHead, &Thread->Tcb.ThreadListEntry);
+    Process->ActiveThreads++;
+    pthread_mutex_unlock(&PspProcessLock);
+    *Result = Thread;
+    return STATUS_SUCCESS;
+}
+
+static __thread PVOID PspAltStack;
+
+static VOID PspReleaseAltStack(VOID)
+{
+    stack_t Off = { .ss_flags = SS_DISABLE };
+    sigaltstack(&Off, NULL);
+    free(PspAltStack);
+    PspAltStack = NULL;
+}
+
+static VOID PspBindHostThread(PETHREAD Thread)
+{
+    stack_t Alt;
+    KiCurrentThread = &Thread->Tcb;
+    Thread->Tcb.HostThread = pthread_self();
+    Thread->Tcb.LinuxTid = (pid_t)syscall(SYS_gettid);
+    /* Faults are dispatched on an alternate stack, so even a stack overflow is reported. */
+    Alt.ss_sp = PspAltStack = malloc(PSP_ALT_STACK_SIZE);
+    Alt.ss_size = PSP_ALT_STACK_SIZE;
+    Alt.ss_flags = 0;
+    if (Alt.ss_sp)
+        sigaltstack(&Alt, NULL);
+    if (Thread->Tcb.Priority != 8)
+        KiApplyHostPriority(&Thread->Tcb);
+}
+
+PETHREAD PspAdoptHostThread(PEPROCESS Process)
+{
+    PETHREAD Thread;
+    if (!NT_SUCCESS(PspAllocateThread(Process, TRUE, &Thread))) {
+        fprintf(stderr, "ntk: cannot give this host thread an NT identity\n");
+        abort();
+    }
+    PspBindHostThread(Thread);
+    return Thread;
+}
+
+/* Runs the last steps of a thread: its objects are signaled and its process may end. */
+static VOID PspThreadRundown(PETHREAD Thread)
+{
+    PEPROCESS Process = (PEPROCESS)Thread->Tcb.Process;
+    BOOLEAN LastThread;
+    Thread->Tcb.ExecutingMode = KernelMode;
+    Thread->Tcb.PreviousMode = KernelMode;
+    if (Thread->Tcb.Irql != PASSIVE_LEVEL) {
+        KdpLog("ntk: thread %u exits at IRQL %u\n", (unsigned)(ULONG_PTR)Thread->Cid.UniqueThread,
+               Thread->Tcb.Irql);
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Thread->Tcb.Irql, 0, 0);
+    }
+    KiAbandonMutants(&Thread->Tcb);
+    Thread->Terminated = TRUE;
+    pthread_mutex_lock(&PspProcessLock);
+    RemoveEntryList(&Thread->Tcb.ThreadListEntry);
+    LastThread = --Process->ActiveThreads == 0;
+    pthread_mutex_unlock(&PspProcessLock);
+    KiSignalObject(&Thread->Tcb.Header);
+    if (LastThread) {
+        if (Process->ExitStatus == STATUS_PENDING)
+            Process->ExitStatus = Thread->ExitStatus;
+        Process->Terminating = TRUE;
+        ObpKillProcessHandles(Process);
+        KiSignalObject(&Process->Pcb.Header);
+    }
+}
+
+static void *PspThreadStartup(void *Context)
+{
+    PETHREAD Thread = Context;
+    PspBindHostThread(Thread);
+    Thread->CanExit = TRUE;
+    if (_setjmp(Thread->ExitFrame) == 0) {
+        if (Thread->SystemThread) {
+            Thread->SystemStart(Thread->StartContext);
+            Thread->ExitStatus = STATUS_SUCCESS;
+        } else {
+            NTSTATUS Status;
+            Thread->Tcb.ExecutingMode = UserMode;
+            Thread->Tcb.PreviousMode = UserMode;
+            Status = Thread->UserStart(Thread->StartContext);
+            Thread->ExitStatus = Status;
+        }
+    }
+    PspThreadRundown(Thread);
+    PspReleaseAltStack();
+    KiCurrentThread = NULL;
+    ObfDereferenceObject(Thread); /* the running thread's own reference */
+    return NULL;
+}
+
+VOID PspExitThread(NTSTATUS ExitStatus)
+{
+    PETHREAD Thread = PsGetCurrentEThread();
+    Thread->ExitStatus = ExitStatus;
+    if (!Thread->CanExit) {
+        /* The host's own thread (the kernel's initial thread) has no start frame to end. */
+        KdpLog("ntk: thread %u, which ntk did not start, cannot exit\n",
+               (unsigned)(ULONG_PTR)Thread->Cid.UniqueThread);
+        KeBugCheckEx(SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, (ULONG)ExitStatus, 0, 0, 0);
+    }
+    _longjmp(Thread->ExitFrame, 1);
+}
+
+NTSTATUS PspCreateThread(PEPROCESS Process, BOOLEAN System, PKSTART_ROUTINE SystemStart,
+                         PUSER_THREAD_START_ROUTINE UserStart, PVOID Context, BOOLEAN Suspended,
+                         PETHREAD *Result)
+{
+    PETHREAD Thread;
+    pthread_attr_t Attributes;
+    pthread_t Host;
+    NTSTATUS Status;
+    int Rc;
+
+    if (Suspended) {
+        KdpLog("ntk: creating a suspended thread is not implemented\n");
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    if (Process->Terminating)
+        return STATUS_PROCESS_IS_TERMINATING;
+    Status = PspAllocateThread(Process, System, &Thread);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Thread->SystemStart = SystemStart;
+    Thread->UserStart = UserStart;
+    Thread->StartContext = Context;
+    ObfReferenceObject(Thread); /* held by the running thread until it exits */
+    pthread_attr_init(&Attributes);
+    pthread_attr_setdetachstate(&Attributes, PTHREAD_CREATE_DETACHED);
+    if (System) {
+        PVOID Stack = MmpReserveSystemPages(PSP_SYSTEM_STACK_SIZE);
+        if (Stack)
+            pthread_attr_setstack(&Attributes, Stack, PSP_SYSTEM_STACK_SIZE);
+    }
+    Rc = pthread_create(&Host, &Attributes, PspThreadStartup, Thread);
+    pthread_attr_destroy(&Attributes);
+    if (Rc != 0) {
+        pthread_mutex_lock(&PspProcessLock);
+        RemoveEntryList(&Thread->Tcb.ThreadListEntry);
+        Process->ActiveThreads--;
+        pthread_mutex_unlock(&PspProcessLock);
+        ObfDereferenceObject(Thread);
+        ObfDereferenceObject(Thread);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    *Result = Thread;
+    return STATUS_SUCCESS;
+}
+
+/* Marks every thread of a process for termination; each exits at its next kernel entry or
+ * user-mode wait (threads cannot be stopped in the middle of their own code). */
+VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
+{
+    PLIST_ENTRY Entry;
+    pthread_mutex_lock(&PspProcessLock);
+    if (Process->ExitStatus == STATUS_PENDING)
+        Process->ExitStatus = ExitStatus;
+    for (Entry = Process->Pcb.ThreadListHead.Flink; Entry != &Process->Pcb.ThreadListHead;
+         Entry = Entry->Flink) {
+        PETHREAD Thread = CONTAINING_RECORD(Entry, ETHREAD, Tcb.ThreadListEntry);
+        if (!Thread->Terminated) {
+            Thread->ExitStatus = ExitStatus;
+            Thread->Terminated = TRUE;
+        }
+        if (&Thread->Tcb != KiCurrentThread)
+            KiWakeForTermination(&Thread->Tcb);
+    }
+    pthread_mutex_unlock(&PspProcessLock);
+}
+
+NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
+                              POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
+                              PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext)
+{
+    PEPROCESS Process = PsInitialSystemProcess;
+    PETHREAD Thread;
+    NTSTATUS Status;
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, KeGetCurrentIrql(), 0, 0);
+    if (ProcessHandle != NULL) {
+        Status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_CREATE_THREAD, *PsProcessType,
+                                           KernelMode, (PVOID *)&Process, NULL);
+        if (!NT_SUCCESS(Status))
+            return Status;
+        ObfDereferenceObject(Process);
+    }
+    Status = PspCreateThread(Process, TRUE, StartRoutine, NULL, StartContext, FALSE, &Thread);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (ClientId)
+        *ClientId = Thread->Cid;
+    Status = ObpCreateHandle(PspCurrentProcess(), Thread,
+                             ObpMapGenericMask(*PsThreadType, DesiredAccess ? DesiredAccess
+                                                                            : THREAD_ALL_ACCESS),
+                             ObjectAttributes ? ObjectAttributes->Attributes : 0, ThreadHandle);
+    ObfDereferenceObject(Thread);
+    return Status;
+}
+
+NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
+{
+    PETHREAD Thread = PsGetCurrentThread();
+    if (!Thread->SystemThread)
+        return STATUS_INVALID_PARAMETER;
+    PspExitThread(ExitStatus);
+}
