@@ -17,9 +17,7 @@
 
 #include <ntk/ntkbase.h>
 #include <string.h>
-#if __has_include(<winerror.h>)
 #include <winerror.h>
-#endif
 
 NTK_EXTERN_C_START
 
@@ -155,9 +153,7 @@ typedef struct _FILETIME {
 #define WAIT_ABANDONED ((DWORD)STATUS_ABANDONED_WAIT_0 + 0)
 #define WAIT_ABANDONED_0 ((DWORD)STATUS_ABANDONED_WAIT_0 + 0)
 #define WAIT_IO_COMPLETION ((DWORD)STATUS_USER_APC)
-#ifndef WAIT_TIMEOUT
-#define WAIT_TIMEOUT 258L
-#endif
+/* WAIT_TIMEOUT (258) comes from winerror.h, as on Windows. */
 #define WAIT_FAILED ((DWORD)0xFFFFFFFF)
 #define MAXIMUM_WAIT_OBJECTS 64
 #define STILL_ACTIVE ((DWORD)STATUS_PENDING)

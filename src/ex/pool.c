@@ -3,6 +3,7 @@
  * Every block has a 16-byte POOL_HEADER just before it (as on x64 Windows) and a tracking
  * record before that, which the verifier's leak check and the per-tag statistics use. */
 #include "ntkp.h"
+#include "ntklock.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -36,7 +37,7 @@ typedef struct _POOL_HEADER {
 _Static_assert(sizeof(POOL_HEADER) == 16, "x64 pool header is 16 bytes");
 _Static_assert(sizeof(POOL_TRACK) % 16 == 0, "blocks stay 16-byte aligned");
 
-static pthread_mutex_t ExpPoolLock = PTHREAD_MUTEX_INITIALIZER;
+static NTK_LOCK ExpPoolLock = NTK_LOCK_INIT;
 static PVOID ExpFreeLists[POOL_CLASSES];
 static PUCHAR ExpArenaNext, ExpArenaEnd;
 static LIST_ENTRY ExpLiveBlocks = { &ExpLiveBlocks, &ExpLiveBlocks };
@@ -146,10 +147,10 @@ PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOI
                      Size);
     if (Size == 0)
         Size = 1; /* as Windows, a zero-byte request still returns a distinct block */
-    pthread_mutex_lock(&ExpPoolLock);
+    NtkLock(&ExpPoolLock);
     Block = ExpAllocateLocked(Size, &Units, &Large);
     if (Block == NULL) {
-        pthread_mutex_unlock(&ExpPoolLock);
+        NtkUnlock(&ExpPoolLock);
         return NULL;
     }
     Header = ExpHeader(Block);
@@ -165,7 +166,7 @@ PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOI
     Track->Requested = Size;
     InsertTailList(&ExpLiveBlocks, &Track->Live);
     ExpAccount(Tag, PoolType, Size, TRUE);
-    pthread_mutex_unlock(&ExpPoolLock);
+    NtkUnlock(&ExpPoolLock);
     if (Zero)
         memset(Block, 0, Size);
     return Block;
@@ -186,14 +187,14 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
     if (Irql > DISPATCH_LEVEL || (Header->PoolType && Irql > APC_LEVEL))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Header->PoolType ? 0x11 : 0x12, Irql,
                      Header->PoolType, (ULONG_PTR)Block);
-    pthread_mutex_lock(&ExpPoolLock);
+    NtkLock(&ExpPoolLock);
     if (Header->State != POOL_STATE_ALLOCATED) {
-        pthread_mutex_unlock(&ExpPoolLock);
+        NtkUnlock(&ExpPoolLock);
         KeBugCheckEx(BAD_POOL_CALLER, 0x07, 0, *(ULONG_PTR *)Header, (ULONG_PTR)Block);
     }
     if (CheckTag && (Header->Tag & ~0x80000000u) != (Tag & ~0x80000000u)) {
         ULONG Actual = Header->Tag;
-        pthread_mutex_unlock(&ExpPoolLock);
+        NtkUnlock(&ExpPoolLock);
         KeBugCheckEx(BAD_POOL_CALLER, 0x0A, (ULONG_PTR)Block, Actual, Tag);
     }
     Track = ExpTrack(Block);
@@ -202,13 +203,13 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
     Header->State = POOL_STATE_FREE;
     if (Header->Large) {
         ULONG Pages = Header->Units;
-        pthread_mutex_unlock(&ExpPoolLock);
+        NtkUnlock(&ExpPoolLock);
         MmpReleaseSystemPages((PUCHAR)Block - PAGE_SIZE, (SIZE_T)Pages * PAGE_SIZE);
         return;
     }
     *(PVOID *)Block = ExpFreeLists[Header->Units];
     ExpFreeLists[Header->Units] = (PUCHAR)Block - POOL_OVERHEAD;
-    pthread_mutex_unlock(&ExpPoolLock);
+    NtkUnlock(&ExpPoolLock);
 }
 
 ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *Bytes,
@@ -219,7 +220,7 @@ ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *
     PLIST_ENTRY Entry;
     ULONG Count = 0;
     SIZE_T Total = 0;
-    pthread_mutex_lock(&ExpPoolLock);
+    NtkLock(&ExpPoolLock);
     for (Entry = ExpLiveBlocks.Flink; Entry != &ExpLiveBlocks; Entry = Entry->Flink) {
         POOL_TRACK *Track = CONTAINING_RECORD(Entry, POOL_TRACK, Live);
         PVOID Block = (PUCHAR)(Track + 1) + sizeof(POOL_HEADER);
@@ -231,7 +232,7 @@ ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *
                 Report(Block, ExpHeader(Block)->Tag, Track->Requested, Track->Caller, Context);
         }
     }
-    pthread_mutex_unlock(&ExpPoolLock);
+    NtkUnlock(&ExpPoolLock);
     if (Bytes)
         *Bytes = Total;
     return Count;

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <sys/types.h>
+#include "ntklock.h"
 
 /* Address space layout (see mm): user space below, system space above. */
 #define MI_SYSTEM_RANGE_START 0x700000000000ULL
@@ -101,7 +102,7 @@ typedef struct _ETHREAD {
     BOOLEAN Terminated;         /* termination requested or done */
     BOOLEAN CanExit;            /* started by ntk, so ExitFrame is valid */
     LIST_ENTRY IrpList;
-    KSPIN_LOCK IrpListLock;
+    NTK_LOCK IrpListLock;
     jmp_buf ExitFrame;          /* PsTerminateSystemThread / NtTerminateThread unwind here */
     PKSTART_ROUTINE SystemStart;
     PUSER_THREAD_START_ROUTINE UserStart;
@@ -202,6 +203,7 @@ VOID MmpInstallFaultHandlers(VOID);
 
 /* ---- Io ---- */
 NTSTATUS IopInitialize(VOID);
+VOID IopFlushIrpCache(VOID); /* at thread exit */
 typedef struct _OPEN_PACKET {
     PFILE_OBJECT FileObject;
     NTSTATUS FinalStatus;

@@ -171,7 +171,10 @@ static NTSTATUS IopBeginRequest(HANDLE FileHandle, ACCESS_MASK Access, HANDLE Ev
     Request->Irp->RequestorMode = Mode;
     Request->Irp->UserIosb = IoStatusBlock;
     Request->Irp->UserEvent = Request->Event;
-    Request->Irp->AllocationFlags |= IOP_IRP_FILE_REFERENCED;
+    /* An asynchronous request's IRP owns the file reference; a synchronous one keeps it here
+     * until the request is over. */
+    if (!Request->Synchronous)
+        Request->Irp->AllocationFlags |= IOP_IRP_FILE_REFERENCED;
     if (Request->Event)
         Request->Irp->AllocationFlags |= IOP_IRP_USER_EVENT_REFERENCED;
     if (Request->Synchronous)
@@ -207,14 +210,10 @@ static NTSTATUS IopSendRequest(IOP_REQUEST *Request, KPROCESSOR_MODE Mode)
     PETHREAD Thread = PsGetCurrentThread();
     BOOLEAN Synchronous = Request->Synchronous;
     NTSTATUS Status;
-    KIRQL Irql;
 
-    KeAcquireSpinLock(&Thread->IrpListLock, &Irql);
+    NtkLock(&Thread->IrpListLock);
     InsertHeadList(&Thread->IrpList, &Request->Irp->ThreadListEntry);
-    KeReleaseSpinLock(&Thread->IrpListLock, Irql);
-    /* The IRP owns its references from here; a synchronous wait needs its own. */
-    if (Synchronous)
-        ObfReferenceObject(FileObject);
+    NtkUnlock(&Thread->IrpListLock);
     Status = IoCallDriver(Request->Device, Request->Irp);
     if (Synchronous) {
         if (Status == STATUS_PENDING) {

@@ -17,11 +17,37 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
     return Irp;
 }
 
+/* Each thread keeps a few freed service IRPs per stack size, as NT's per-processor IRP
+ * lookaside lists do, so a request costs no pool lock for its IRP. */
+#define IOP_IRP_CACHE_STACKS 8
+#define IOP_IRP_CACHE_DEPTH 4
+
+typedef struct _IOP_IRP_CACHE {
+    PIRP Irps[IOP_IRP_CACHE_STACKS + 1][IOP_IRP_CACHE_DEPTH];
+    UCHAR Count[IOP_IRP_CACHE_STACKS + 1];
+} IOP_IRP_CACHE;
+
+static __thread IOP_IRP_CACHE IopIrpCache;
+
+VOID IopFlushIrpCache(VOID)
+{
+    ULONG i, j;
+    for (i = 0; i <= IOP_IRP_CACHE_STACKS; i++) {
+        for (j = 0; j < IopIrpCache.Count[i]; j++)
+            ExFreePoolWithTag(IopIrpCache.Irps[i][j], IOP_TAG_IRP);
+        IopIrpCache.Count[i] = 0;
+    }
+}
+
 PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
 {
     USHORT Size = IoSizeOfIrp(StackSize);
-    PIRP Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
-                               (SIZE_T)Size + sizeof(IOP_IRP_CONTEXT), IOP_TAG_IRP);
+    PIRP Irp = NULL;
+    if (StackSize >= 1 && StackSize <= IOP_IRP_CACHE_STACKS && IopIrpCache.Count[(int)StackSize])
+        Irp = IopIrpCache.Irps[(int)StackSize][--IopIrpCache.Count[(int)StackSize]];
+    if (Irp == NULL)
+        Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
+                              (SIZE_T)Size + sizeof(IOP_IRP_CONTEXT), IOP_TAG_IRP);
     if (Irp == NULL)
         return NULL;
     IoInitializeIrp(Irp, Size, StackSize);
@@ -63,6 +89,11 @@ VOID IoFreeIrp(PIRP Irp)
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
     Irp->Type = 0;
+    if ((Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
+        IopIrpCache.Count[(int)Irp->StackCount] < IOP_IRP_CACHE_DEPTH && KiCurrentThread) {
+        IopIrpCache.Irps[(int)Irp->StackCount][IopIrpCache.Count[(int)Irp->StackCount]++] = Irp;
+        return;
+    }
     ExFreePoolWithTag(Irp, IOP_TAG_IRP);
 }
 
@@ -132,11 +163,10 @@ static VOID IopCompleteRequest(PIRP Irp)
         ObfDereferenceObject(Irp->UserEvent);
 
     if (Thread && !IsListEmpty(&Irp->ThreadListEntry)) {
-        KIRQL Irql;
-        KeAcquireSpinLock(&Thread->IrpListLock, &Irql);
+        NtkLock(&Thread->IrpListLock);
         RemoveEntryList(&Irp->ThreadListEntry);
         InitializeListHead(&Irp->ThreadListEntry);
-        KeReleaseSpinLock(&Thread->IrpListLock, Irql);
+        NtkUnlock(&Thread->IrpListLock);
     }
     if (FileObject && (Irp->AllocationFlags & IOP_IRP_FILE_REFERENCED))
         ObfDereferenceObject(FileObject);

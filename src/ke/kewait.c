@@ -1,22 +1,23 @@
 /* Ke: dispatcher objects and waits. One dispatcher lock guards every object's state; a waiting
  * thread links its own wait blocks into the objects and sleeps on its own futex. */
 #include "ntkp.h"
+#include "ntklock.h"
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-static pthread_mutex_t KiDispatcherLock = PTHREAD_MUTEX_INITIALIZER;
+static NTK_LOCK KiDispatcherLock = NTK_LOCK_INIT;
 
 VOID KiAcquireDispatcherLock(VOID)
 {
-    pthread_mutex_lock(&KiDispatcherLock);
+    NtkLock(&KiDispatcherLock);
 }
 
 VOID KiReleaseDispatcherLock(VOID)
 {
-    pthread_mutex_unlock(&KiDispatcherLock);
+    NtkUnlock(&KiDispatcherLock);
 }
 
 static BOOLEAN KiIsSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
@@ -232,6 +233,12 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     Thread->WaitFutex = 0;
     if (WaitMode == UserMode && ((PETHREAD)Thread)->Terminated)
         KiUnwaitThread(Thread, STATUS_THREAD_IS_TERMINATING);
+    /* KeSetEvent may signal without the lock when it sees no waiter: now that the wait blocks
+     * are visible, look once more (each side stores, fences, then reads the other's state). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (i = 0; i < Count && Thread->Waiting; i++)
+        if (((PDISPATCHER_HEADER)Object[i])->SignalState > 0)
+            KiWaitTest(Object[i]);
 
     for (;;) {
         int Rc = 0;
@@ -346,6 +353,17 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
     UNREFERENCED_PARAMETER(Increment);
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Event, KeGetCurrentIrql(), 0, 0);
+    if (!Wait) {
+        /* No waiter, no lock: waiters look again after linking their wait blocks. */
+        Previous = __atomic_exchange_n(&Event->Header.SignalState, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&Event->Header.WaitListHead.Flink, __ATOMIC_SEQ_CST) ==
+            &Event->Header.WaitListHead)
+            return Previous;
+        KiAcquireDispatcherLock();
+        KiWaitTest(&Event->Header);
+        KiReleaseDispatcherLock();
+        return Previous;
+    }
     KiAcquireDispatcherLock();
     Previous = Event->Header.SignalState;
     Event->Header.SignalState = 1;

@@ -1,6 +1,7 @@
 /* Ob: per-process handle tables. A handle is (index + 1) * 4; kernel handles live in the
  * System process's table and carry KERNEL_HANDLE_MASK, so user mode can never name them. */
 #include "obp.h"
+#include "ntklock.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,12 +12,11 @@ typedef struct _HANDLE_TABLE_ENTRY {
 } HANDLE_TABLE_ENTRY;
 
 typedef struct _HANDLE_TABLE {
-    pthread_mutex_t Lock;
+    NTK_LOCK Lock;
     HANDLE_TABLE_ENTRY *Entries;
     ULONG Capacity;
     ULONG FreeHead;          /* index + 1 of the first free entry, 0 if none */
     ULONG Used;
-    BOOLEAN Kernel;
 } HANDLE_TABLE;
 
 #define OBP_MAX_HANDLES (16 * 1024 * 1024)
@@ -24,8 +24,6 @@ typedef struct _HANDLE_TABLE {
 PHANDLE_TABLE ObpCreateHandleTable(VOID)
 {
     PHANDLE_TABLE Table = calloc(1, sizeof(*Table));
-    if (Table)
-        pthread_mutex_init(&Table->Lock, NULL);
     return Table;
 }
 
@@ -45,18 +43,18 @@ NTSTATUS ObpCreateHandle(PEPROCESS Process, PVOID Object, ACCESS_MASK GrantedAcc
     if (Kernel)
         Process = PsInitialSystemProcess;
     Table = ObpTableOf(Process);
-    pthread_mutex_lock(&Table->Lock);
+    NtkLock(&Table->Lock);
     if (Table->FreeHead == 0) {
         ULONG NewCapacity = Table->Capacity ? Table->Capacity * 2 : 64;
         HANDLE_TABLE_ENTRY *Grown;
         ULONG i;
         if (NewCapacity > OBP_MAX_HANDLES) {
-            pthread_mutex_unlock(&Table->Lock);
+            NtkUnlock(&Table->Lock);
             return STATUS_INSUFFICIENT_RESOURCES;
         }
         Grown = realloc(Table->Entries, NewCapacity * sizeof(*Grown));
         if (Grown == NULL) {
-            pthread_mutex_unlock(&Table->Lock);
+            NtkUnlock(&Table->Lock);
             return STATUS_INSUFFICIENT_RESOURCES;
         }
         for (i = Table->Capacity; i < NewCapacity; i++) {
@@ -78,7 +76,7 @@ NTSTATUS ObpCreateHandle(PEPROCESS Process, PVOID Object, ACCESS_MASK GrantedAcc
     ObfReferenceObject(Object);
     __atomic_add_fetch(&Header->HandleCount, 1, __ATOMIC_SEQ_CST);
     InterlockedIncrement(&Header->Type->TotalHandles);
-    pthread_mutex_unlock(&Table->Lock);
+    NtkUnlock(&Table->Lock);
     *Handle = (HANDLE)(ULONG_PTR)((Index + 1) * 4);
     if (Kernel)
         *Handle = (HANDLE)((ULONG_PTR)*Handle | KERNEL_HANDLE_MASK);
@@ -116,9 +114,9 @@ NTSTATUS ObpReferenceHandle(HANDLE Handle, KPROCESSOR_MODE Mode, PVOID *Object,
     if (!ObpDecodeHandle(Handle, Mode, &Process, &Index))
         return STATUS_INVALID_HANDLE;
     Table = ObpTableOf(Process);
-    pthread_mutex_lock(&Table->Lock);
+    NtkLock(&Table->Lock);
     if (Index >= Table->Capacity || Table->Entries[Index].Object == NULL) {
-        pthread_mutex_unlock(&Table->Lock);
+        NtkUnlock(&Table->Lock);
         return STATUS_INVALID_HANDLE;
     }
     *Object = Table->Entries[Index].Object;
@@ -126,7 +124,7 @@ NTSTATUS ObpReferenceHandle(HANDLE Handle, KPROCESSOR_MODE Mode, PVOID *Object,
     if (Attributes)
         *Attributes = Table->Entries[Index].Attributes;
     ObfReferenceObject(*Object);
-    pthread_mutex_unlock(&Table->Lock);
+    NtkUnlock(&Table->Lock);
     return STATUS_SUCCESS;
 }
 
@@ -144,9 +142,9 @@ VOID ObpDecrementHandleCount(PEPROCESS Process, PVOID Object)
 static NTSTATUS ObpRemoveHandle(PEPROCESS Process, PHANDLE_TABLE Table, ULONG Index,
                                 PVOID *Object)
 {
-    pthread_mutex_lock(&Table->Lock);
+    NtkLock(&Table->Lock);
     if (Index >= Table->Capacity || Table->Entries[Index].Object == NULL) {
-        pthread_mutex_unlock(&Table->Lock);
+        NtkUnlock(&Table->Lock);
         return STATUS_INVALID_HANDLE;
     }
     *Object = Table->Entries[Index].Object;
@@ -155,7 +153,7 @@ static NTSTATUS ObpRemoveHandle(PEPROCESS Process, PHANDLE_TABLE Table, ULONG In
     Table->Entries[Index].Attributes = Table->FreeHead;
     Table->FreeHead = Index + 1;
     Table->Used--;
-    pthread_mutex_unlock(&Table->Lock);
+    NtkUnlock(&Table->Lock);
     (void)Process;
     return STATUS_SUCCESS;
 }
@@ -219,8 +217,8 @@ ULONG ObpHandleCountOfProcess(PEPROCESS Process)
 {
     PHANDLE_TABLE Table = ObpTableOf(Process);
     ULONG Used;
-    pthread_mutex_lock(&Table->Lock);
+    NtkLock(&Table->Lock);
     Used = Table->Used;
-    pthread_mutex_unlock(&Table->Lock);
+    NtkUnlock(&Table->Lock);
     return Used;
 }

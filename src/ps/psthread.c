@@ -142,6 +142,7 @@ static void *PspThreadStartup(void *Context)
         }
     }
     PspThreadRundown(Thread);
+    IopFlushIrpCache();
     PspReleaseAltStack();
     KiCurrentThread = NULL;
     ObfDereferenceObject(Thread); /* the running thread's own reference */

@@ -293,12 +293,14 @@ static void RtlpPutFloat(PRTLP_SINK Sink, PRTLP_SPEC Spec, va_list *Args)
         if (text != NULL)
             RTLP_SNPRINTF(text, (size_t)length + 1);
         else
-            text = local; /* what fits; the count stays right */
+            text = local;
     }
 #pragma GCC diagnostic pop
 #undef RTLP_SNPRINTF
+    /* Out of memory for a huge field: what did not fit the local buffer prints as '?', so the
+     * count stays exact. */
     for (i = 0; length > 0 && i < (size_t)length; i++)
-        RtlpPutUnit(Sink, i < sizeof(local) - 1 || text != local ? (UCHAR)text[i] : '?');
+        RtlpPutUnit(Sink, (text != local || i < sizeof(local) - 1) ? (UCHAR)text[i] : '?');
     if (text != local)
         free(text);
 }

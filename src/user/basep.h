@@ -7,41 +7,6 @@
 #include <ntk/rtl.h>
 #include <windows.h>
 
-/* Win32 error codes this library sets itself (winerror.h has them all). */
-#ifndef ERROR_SUCCESS
-#define ERROR_SUCCESS 0L
-#endif
-#ifndef ERROR_PATH_NOT_FOUND
-#define ERROR_PATH_NOT_FOUND 3L
-#endif
-#ifndef ERROR_NOT_ENOUGH_MEMORY
-#define ERROR_NOT_ENOUGH_MEMORY 8L
-#endif
-#ifndef ERROR_FILE_EXISTS
-#define ERROR_FILE_EXISTS 80L
-#endif
-#ifndef ERROR_INVALID_PARAMETER
-#define ERROR_INVALID_PARAMETER 87L
-#endif
-#ifndef ERROR_CALL_NOT_IMPLEMENTED
-#define ERROR_CALL_NOT_IMPLEMENTED 120L
-#endif
-#ifndef ERROR_ALREADY_EXISTS
-#define ERROR_ALREADY_EXISTS 183L
-#endif
-#ifndef ERROR_FILENAME_EXCED_RANGE
-#define ERROR_FILENAME_EXCED_RANGE 206L
-#endif
-#ifndef ERROR_MORE_DATA
-#define ERROR_MORE_DATA 234L
-#endif
-#ifndef ERROR_IO_INCOMPLETE
-#define ERROR_IO_INCOMPLETE 996L
-#endif
-#ifndef ERROR_IO_PENDING
-#define ERROR_IO_PENDING 997L
-#endif
-
 /* error.c */
 PTEB BasepTeb(VOID);
 VOID BasepSetLastNtError(NTSTATUS Status);

@@ -44,7 +44,8 @@ static int CheckW(int line, PCWSTR expected, int n)
     return ok;
 }
 
-#define FA(expected, ...) CHECK(CheckA(__LINE__, expected, RtlpFormatA(Out, sizeof(Out), __VA_ARGS__)))
+#define FA(expected, ...)                                                                         \
+    CHECK(CheckA(__LINE__, expected, RtlpFormatA(Out, sizeof(Out), __VA_ARGS__)))
 #define FW(expected, ...)                                                                         \
     CHECK(CheckW(__LINE__, expected, RtlpFormatW(WOut, RTL_NUMBER_OF(WOut), __VA_ARGS__)))
 

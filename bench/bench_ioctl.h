@@ -1,0 +1,9 @@
+/* The benchmark driver's interface. */
+#ifndef NTK_BENCH_IOCTL_H
+#define NTK_BENCH_IOCTL_H
+
+#define BENCH_DEVICE 0x8000
+#define IOCTL_BENCH_ECHO CTL_CODE(BENCH_DEVICE, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define BENCH_PAYLOAD 64
+
+#endif
