@@ -25,6 +25,10 @@ NTK_EXPORT VOID NtkUnloadDrivers(VOID);
  * Returns STATUS_SUCCESS and *ExitCode, or why the program could not run. */
 NTK_EXPORT NTSTATUS NtkRunUserProgram(const char *Path, int argc, char **argv, int *ExitCode);
 NTK_EXPORT PCSTR NtkStatusName(NTSTATUS Status);
+/* TRUE on a thread of a user process running its own (user-mode) code. */
+NTK_EXPORT BOOLEAN NtkIsUserModeThread(VOID);
+/* Ends the calling thread's user process with ExitCode, as ExitProcess does; never returns. */
+NTK_EXPORT DECLSPEC_NORETURN VOID NtkExitUserProcess(int ExitCode);
 
 NTK_EXTERN_C_END
 

@@ -2,6 +2,7 @@
  * boots a kernel, loads the drivers in order, runs PROG as a user process, unloads the drivers
  * in reverse order. Exit status: PROG's; 2 when a driver fails to load; 3 on a bugcheck. */
 #include <ntk/host.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,18 @@ static int NtkRun(int argc, char **argv)
     NtkUnloadDrivers();
     fflush(stdout);
     return ExitCode;
+}
+
+/* A user program that calls exit() ends its own process, as ExitProcess would, not the whole
+ * kernel: the ntk executable exports this exit(), which user programs bind to first. */
+void exit(int Status)
+{
+    void (*HostExit)(int);
+    if (NtkIsUserModeThread())
+        NtkExitUserProcess(Status);
+    HostExit = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    HostExit(Status);
+    __builtin_unreachable();
 }
 
 int main(int argc, char **argv)

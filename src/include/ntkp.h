@@ -162,6 +162,7 @@ NTSTATUS ObpDuplicateHandle(PEPROCESS SourceProcess, HANDLE SourceHandle,
                             KPROCESSOR_MODE PreviousMode);
 PHANDLE_TABLE ObpCreateHandleTable(VOID);
 VOID ObpKillProcessHandles(PEPROCESS Process);
+VOID ObpDeleteHandleTable(PEPROCESS Process);
 ULONG ObpHandleCountOfProcess(PEPROCESS Process);
 ACCESS_MASK ObpMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access);
 PCWSTR ObpTypeName(POBJECT_TYPE Type);

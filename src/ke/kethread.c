@@ -182,12 +182,20 @@ LONG KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment)
 {
     LONG Old;
     KPRIORITY New;
+    BOOLEAN RealTime;
     KiAcquireDispatcherLock();
+    RealTime = Thread->Process->BasePriority >= LOW_REALTIME_PRIORITY;
     Old = Thread->BasePriority - Thread->Process->BasePriority;
-    New = Thread->Process->BasePriority + Increment;
+    /* +16 / -16 saturate: the top (15 or 31) or bottom (1 or 16) of the priority class. */
+    if (Increment >= 16)
+        New = RealTime ? HIGH_PRIORITY : 15;
+    else if (Increment <= -16)
+        New = RealTime ? LOW_REALTIME_PRIORITY : 1;
+    else
+        New = Thread->Process->BasePriority + Increment;
     if (New < 1)
         New = 1;
-    if (New > 15 && Thread->Process->BasePriority < LOW_REALTIME_PRIORITY)
+    if (New > 15 && !RealTime)
         New = 15;
     if (New > HIGH_PRIORITY)
         New = HIGH_PRIORITY;

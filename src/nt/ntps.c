@@ -192,11 +192,12 @@ static NTSTATUS NtpSetThread(HANDLE ThreadHandle, THREADINFOCLASS Class, PVOID I
         else
             KeSetPriorityThread(&Thread->Tcb, Value);
     } else {
-        /* Relative to the process base: -2..2, with 15/-15 meaning saturation. */
-        if (Value != 15 && Value != -15 && (Value < -2 || Value > 2))
+        /* Relative to the process base: -2..2; 16 and -16 saturate to the top and bottom of
+         * the class (kernel32's THREAD_PRIORITY_TIME_CRITICAL and THREAD_PRIORITY_IDLE). */
+        if (Value != 16 && Value != -16 && (Value < -2 || Value > 2))
             Status = STATUS_INVALID_PARAMETER;
         else
-            KeSetBasePriorityThread(&Thread->Tcb, Value == 15 ? 7 : Value == -15 ? -7 : Value);
+            KeSetBasePriorityThread(&Thread->Tcb, Value);
     }
     ObfDereferenceObject(Thread);
     return Status;

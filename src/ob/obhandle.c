@@ -2,7 +2,6 @@
  * System process's table and carry KERNEL_HANDLE_MASK, so user mode can never name them. */
 #include "obp.h"
 #include "ntklock.h"
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct _HANDLE_TABLE_ENTRY {
@@ -21,10 +20,12 @@ typedef struct _HANDLE_TABLE {
 
 #define OBP_MAX_HANDLES (16 * 1024 * 1024)
 
+#define OBP_TAG_HANDLE_TABLE 0x62744F4F /* 'OOtb' */
+
+/* Handle tables live in pool, as NT's do. */
 PHANDLE_TABLE ObpCreateHandleTable(VOID)
 {
-    PHANDLE_TABLE Table = calloc(1, sizeof(*Table));
-    return Table;
+    return ExAllocatePool2(POOL_FLAG_PAGED, sizeof(HANDLE_TABLE), OBP_TAG_HANDLE_TABLE);
 }
 
 static PHANDLE_TABLE ObpTableOf(PEPROCESS Process)
@@ -52,10 +53,15 @@ NTSTATUS ObpCreateHandle(PEPROCESS Process, PVOID Object, ACCESS_MASK GrantedAcc
             NtkUnlock(&Table->Lock);
             return STATUS_INSUFFICIENT_RESOURCES;
         }
-        Grown = realloc(Table->Entries, NewCapacity * sizeof(*Grown));
+        Grown = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_UNINITIALIZED,
+                                NewCapacity * sizeof(*Grown), OBP_TAG_HANDLE_TABLE);
         if (Grown == NULL) {
             NtkUnlock(&Table->Lock);
             return STATUS_INSUFFICIENT_RESOURCES;
+        }
+        if (Table->Entries) {
+            memcpy(Grown, Table->Entries, Table->Capacity * sizeof(*Grown));
+            ExFreePoolWithTag(Table->Entries, OBP_TAG_HANDLE_TABLE);
         }
         for (i = Table->Capacity; i < NewCapacity; i++) {
             Grown[i].Object = NULL;
@@ -211,6 +217,18 @@ VOID ObpKillProcessHandles(PEPROCESS Process)
         if (NT_SUCCESS(ObpRemoveHandle(Process, Table, Index, &Object)))
             ObpDecrementHandleCount(Process, Object);
     }
+}
+
+VOID ObpDeleteHandleTable(PEPROCESS Process)
+{
+    PHANDLE_TABLE Table = ObpTableOf(Process);
+    if (Table == NULL)
+        return;
+    ObpKillProcessHandles(Process);
+    if (Table->Entries)
+        ExFreePoolWithTag(Table->Entries, OBP_TAG_HANDLE_TABLE);
+    ExFreePoolWithTag(Table, OBP_TAG_HANDLE_TABLE);
+    Process->ObjectTable = NULL;
 }
 
 ULONG ObpHandleCountOfProcess(PEPROCESS Process)

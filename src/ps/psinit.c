@@ -95,6 +95,7 @@ static VOID PspDeleteProcess(PVOID Object)
 {
     PEPROCESS Process = Object;
     PspDeleteCid(Process->UniqueProcessId);
+    ObpDeleteHandleTable(Process);
 }
 
 VOID PspDeleteThread(PVOID Object);

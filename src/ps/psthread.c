@@ -21,6 +21,8 @@ VOID PspDeleteThread(PVOID Object)
     PETHREAD Thread = Object;
     PspDeleteCid(Thread->Cid.UniqueThread);
     free(Thread->Teb);
+    if (Thread->Tcb.Process)
+        ObfDereferenceObject(Thread->Tcb.Process); /* a thread keeps its process alive */
 }
 
 static NTSTATUS PspAllocateThread(PEPROCESS Process, BOOLEAN System, PETHREAD *Result)
@@ -32,6 +34,7 @@ static NTSTATUS PspAllocateThread(PEPROCESS Process, BOOLEAN System, PETHREAD *R
         return Status;
     memset(Thread, 0, sizeof(*Thread));
     KiInitializeThread(&Thread->Tcb, &Process->Pcb);
+    ObfReferenceObject(Process);
     Thread->SystemThread = System;
     Thread->ExitStatus = STATUS_PENDING;
     InitializeListHead(&Thread->IrpList);

@@ -179,6 +179,21 @@ VOID NtkUnloadDrivers(VOID)
     }
 }
 
+BOOLEAN NtkIsUserModeThread(VOID)
+{
+    PKTHREAD Thread = KiCurrentThread;
+    return Thread != NULL && !((PETHREAD)Thread)->SystemThread &&
+           Thread->ExecutingMode == UserMode;
+}
+
+VOID NtkExitUserProcess(int ExitCode)
+{
+    fflush(NULL);
+    NtTerminateProcess(NtCurrentProcess(), (NTSTATUS)ExitCode);
+    /* Only a process being torn down already gets here. */
+    PspExitThread((NTSTATUS)ExitCode);
+}
+
 typedef int (*NTK_USER_MAIN)(int, char **);
 
 typedef struct _NTK_USER_START {
