@@ -18,6 +18,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Leaked = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, 'kaeL');
     if (Leaked == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    DbgPrint("leaky: allocated 100 bytes of pool tagged Leak\n");
+    DbgPrint("leaky: allocated 100 bytes of non-paged pool\n"); /* the tag is for ntk to name */
     return STATUS_SUCCESS;
 }

@@ -54,6 +54,9 @@ NTSTATUS NtkInitialize(const NTK_OPTIONS *Options)
         Status = IopInitialize();
     if (NT_SUCCESS(Status))
         NtkBooted = TRUE;
+    if (NtkOptions.Processors > 1)
+        KdpLog("ntk: %u virtual processors requested; this kernel models one processor yet\n",
+               NtkOptions.Processors);
     return Status;
 }
 
