@@ -25,6 +25,7 @@
 #include <ntk/ddk/iotypes.h>
 #include <ntk/ddk/kefuncs.h>
 #include <ntk/ddk/iofuncs.h>
+#include <ntk/ddk/workitem.h>
 
 NTK_EXTERN_C_START
 

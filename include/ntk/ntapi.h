@@ -184,6 +184,12 @@ NTSYSCALLAPI NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle,
                                                       ULONG ProcessInformationLength,
                                                       PULONG ReturnLength);
 NTSYSCALLAPI NTSTATUS NTAPI NtYieldExecution(VOID);
+typedef VOID (*PPS_APC_ROUTINE)(PVOID ApcArgument1, PVOID ApcArgument2, PVOID ApcArgument3);
+NTSYSCALLAPI NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine,
+                                             PVOID ApcArgument1, PVOID ApcArgument2,
+                                             PVOID ApcArgument3);
+NTSYSCALLAPI NTSTATUS NTAPI NtTestAlert(VOID);
+NTSYSCALLAPI NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
 
 /* Debug output from user mode (as ntdll's DbgPrint does through the kernel). */
 NTSYSAPI ULONG __cdecl DbgPrint(PCSTR Format, ...);

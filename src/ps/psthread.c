@@ -113,6 +113,9 @@ static VOID PspThreadRundown(PETHREAD Thread)
     }
     KiAbandonMutants(&Thread->Tcb);
     Thread->Terminated = TRUE;
+    /* No user code runs on this thread again; its TEB goes now, not with the last reference. */
+    free(Thread->Teb);
+    Thread->Teb = NULL;
     pthread_mutex_lock(&PspProcessLock);
     RemoveEntryList(&Thread->Tcb.ThreadListEntry);
     LastThread = --Process->ActiveThreads == 0;

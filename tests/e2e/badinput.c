@@ -2,6 +2,7 @@
  * Runs against the echo test driver:
  *     ntk run --driver echo.so -- badinput.so */
 #include <windows.h>
+#include <ntk/ntapi.h>
 #include <string.h>
 #include "e2e_user.h"
 #include "echo_ioctl.h"
@@ -152,12 +153,152 @@ static void TestBadBuffers(HANDLE h)
         CheckPoolIntact(h);
     }
 
+    /* Ranges that start below the user limit and reach above it. */
+    ULONG64 limit = 0;
+    CHECK_SUCCEEDS(
+        DeviceIoControl(h, IOCTL_ECHO_USER_LIMIT, NULL, 0, &limit, sizeof(limit), &n, NULL));
+    CHECK(limit != 0);
+    if (limit != 0) {
+        void *straddle = (void *)(ULONG_PTR)(limit - 8);
+        printf("MmUserProbeAddress = 0x%llx\n", (unsigned long long)limit);
+        CHECK((ULONG_PTR)buf < limit); /* our own buffers are user memory */
+        CHECK_FAILS_WITH(WriteFile(h, straddle, 16, &n, NULL), ERROR_NOACCESS);
+        CHECK_FAILS_WITH(ReadFile(h, straddle, 16, &n, NULL), ERROR_NOACCESS);
+        CHECK_FAILS_WITH(ReadFile(h, (void *)(ULONG_PTR)limit, 1, &n, NULL), ERROR_NOACCESS);
+        CHECK_FAILS_WITH(
+            DeviceIoControl(h, IOCTL_ECHO_COPY, straddle, 16, buf, sizeof(buf), &n, NULL),
+            ERROR_NOACCESS);
+        CHECK_FAILS_WITH(
+            DeviceIoControl(h, IOCTL_ECHO_COPY, buf, sizeof(buf), straddle, 16, &n, NULL),
+            ERROR_NOACCESS);
+        /* A length that wraps around the address space. */
+        CHECK_FAILS_WITH(WriteFile(h, (void *)(ULONG_PTR)0xFFFFFFFFFFFFFF00ULL, 0x200, &n, NULL),
+                         ERROR_NOACCESS);
+    }
+
     /* None of the failed writes reached the driver: it still holds the last good write. */
     BYTE back[64];
     n = 0;
     CHECK_SUCCEEDS(ReadFile(h, back, sizeof(back), &n, NULL));
     CHECK_EQ(n, strlen("hello, echo"));
     CHECK(memcmp(back, "hello, echo", strlen("hello, echo")) == 0);
+}
+
+/* The system services themselves (ntdll's level): every pointer argument is probed. The
+ * kernel pointer is the driver's pool block, so a service that writes through it without
+ * probing corrupts the block, and the driver notices. */
+static void TestNtBadPointers(HANDLE h)
+{
+    IO_STATUS_BLOCK iosb;
+    BYTE buf[16] = { 0 };
+    DWORD n;
+    ULONG64 poolAddress = 0;
+    CHECK_SUCCEEDS(DeviceIoControl(h, IOCTL_ECHO_POOL_ADDRESS, NULL, 0, &poolAddress,
+                                   sizeof(poolAddress), &n, NULL));
+    if (poolAddress == 0)
+        return;
+    PVOID pool = (PVOID)(ULONG_PTR)poolAddress;
+
+    CheckRoundTrip(h, "before the Nt tests");
+
+    /* The I/O status block. */
+    CHECK_STATUS(NtWriteFile(h, NULL, NULL, NULL, (PIO_STATUS_BLOCK)pool, "XY", 2, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtWriteFile(h, NULL, NULL, NULL, NULL, "XY", 2, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, (PIO_STATUS_BLOCK)pool, buf, sizeof(buf), NULL,
+                            NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtDeviceIoControlFile(h, NULL, NULL, NULL, (PIO_STATUS_BLOCK)pool,
+                                       IOCTL_ECHO_COPY, buf, 4, buf, 4),
+                 STATUS_ACCESS_VIOLATION);
+    /* The buffers, at the Nt level. */
+    CHECK_STATUS(NtWriteFile(h, NULL, NULL, NULL, &iosb, pool, 16, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, &iosb, pool, 16, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    /* A good call works and fills the status block. */
+    iosb.Status = (NTSTATUS)0x12345678;
+    iosb.Information = 999;
+    CHECK_STATUS(NtWriteFile(h, NULL, NULL, NULL, &iosb, "good", 4, NULL, NULL), STATUS_SUCCESS);
+    CHECK_STATUS(iosb.Status, STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, 4);
+
+    /* Object attributes, the name, its buffer, the handle out-parameter. */
+    WCHAR path[] = L"\\??\\NtkEcho";
+    UNICODE_STRING name = { (USHORT)(sizeof(path) - sizeof(WCHAR)), (USHORT)sizeof(path), path };
+    OBJECT_ATTRIBUTES oa;
+    HANDLE fh = NULL;
+    InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    CHECK_STATUS(NtCreateFile(&fh, GENERIC_READ | SYNCHRONIZE, &oa, &iosb, NULL, 0,
+                              FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN,
+                              FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0),
+                 STATUS_SUCCESS);
+    if (fh != NULL)
+        CHECK_STATUS(NtClose(fh), STATUS_SUCCESS);
+    CHECK_STATUS(NtCreateFile(&fh, GENERIC_READ, (POBJECT_ATTRIBUTES)pool, &iosb, NULL, 0,
+                              FILE_SHARE_READ, FILE_OPEN, 0, NULL, 0),
+                 STATUS_ACCESS_VIOLATION);
+    oa.ObjectName = (PUNICODE_STRING)pool;
+    CHECK_STATUS(NtCreateFile(&fh, GENERIC_READ, &oa, &iosb, NULL, 0, FILE_SHARE_READ, FILE_OPEN,
+                              0, NULL, 0),
+                 STATUS_ACCESS_VIOLATION);
+    UNICODE_STRING badBuffer = { 16, 16, (PWSTR)pool };
+    oa.ObjectName = &badBuffer;
+    CHECK_STATUS(NtCreateFile(&fh, GENERIC_READ, &oa, &iosb, NULL, 0, FILE_SHARE_READ, FILE_OPEN,
+                              0, NULL, 0),
+                 STATUS_ACCESS_VIOLATION);
+    oa.ObjectName = &name;
+    CHECK_STATUS(NtCreateFile((PHANDLE)pool, GENERIC_READ, &oa, &iosb, NULL, 0, FILE_SHARE_READ,
+                              FILE_OPEN, 0, NULL, 0),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtCreateFile(&fh, GENERIC_READ, &oa, (PIO_STATUS_BLOCK)pool, NULL, 0,
+                              FILE_SHARE_READ, FILE_OPEN, 0, NULL, 0),
+                 STATUS_ACCESS_VIOLATION);
+
+    /* Handles and waits. */
+    CHECK_STATUS(NtClose((HANDLE)pool), STATUS_INVALID_HANDLE);
+    HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+    CHECK(ev != NULL);
+    CHECK_STATUS(NtWaitForSingleObject(ev, FALSE, (PLARGE_INTEGER)pool), STATUS_ACCESS_VIOLATION);
+    LARGE_INTEGER zero;
+    zero.QuadPart = 0;
+    CHECK_STATUS(NtWaitForSingleObject(ev, FALSE, &zero), STATUS_TIMEOUT);
+    HANDLE evs[2] = { ev, ev };
+    CHECK_STATUS(NtWaitForMultipleObjects(2, (HANDLE *)pool, WaitAny, FALSE, &zero),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtWaitForMultipleObjects(1, evs, WaitAny, FALSE, (PLARGE_INTEGER)pool),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtCreateEvent((PHANDLE)pool, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtSetEvent(ev, (PLONG)pool), STATUS_ACCESS_VIOLATION);
+    CHECK_SUCCEEDS(CloseHandle(ev));
+
+    /* Information classes. */
+    THREAD_BASIC_INFORMATION tbi;
+    ULONG len = 0;
+    CHECK_STATUS(NtQueryInformationThread(GetCurrentThread(), ThreadBasicInformation, pool,
+                                          sizeof(tbi), NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtQueryInformationThread(GetCurrentThread(), ThreadBasicInformation, &tbi,
+                                          sizeof(tbi), (PULONG)pool),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtQueryInformationThread(GetCurrentThread(), ThreadBasicInformation, &tbi,
+                                          sizeof(tbi) - 1, &len),
+                 STATUS_INFO_LENGTH_MISMATCH);
+    CHECK_STATUS(NtQueryInformationThread(GetCurrentThread(), ThreadBasicInformation, &tbi,
+                                          sizeof(tbi), &len),
+                 STATUS_SUCCESS);
+    CHECK_EQ(len, sizeof(tbi));
+    CHECK_EQ((ULONG_PTR)tbi.ClientId.UniqueThread, GetCurrentThreadId());
+
+    /* None of it reached the driver's memory, and the last good write is what it holds. */
+    CheckPoolIntact(h);
+    BYTE back[16];
+    n = 0;
+    CHECK_SUCCEEDS(ReadFile(h, back, sizeof(back), &n, NULL));
+    CHECK_EQ(n, 4);
+    CHECK(memcmp(back, "good", 4) == 0);
 }
 
 static void TestZeroLength(HANDLE h)
@@ -308,6 +449,7 @@ int main(void)
     TestBadHandles();
     TestOpenAndAccess();
     TestBadBuffers(h);
+    TestNtBadPointers(h);
     TestZeroLength(h);
     TestHugeLength(h);
     TestBufferedCopyBack(h);

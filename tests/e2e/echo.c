@@ -127,6 +127,12 @@ static NTSTATUS EchoDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         *(ULONG *)buf = EchoPoolIntact(ext) ? 1 : 0;
         return EchoComplete(Irp, STATUS_SUCCESS, sizeof(ULONG));
 
+    case IOCTL_ECHO_USER_LIMIT:
+        if (outLen < sizeof(ULONG64))
+            return EchoComplete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
+        *(ULONG64 *)buf = (ULONG64)MmUserProbeAddress;
+        return EchoComplete(Irp, STATUS_SUCCESS, sizeof(ULONG64));
+
     default:
         return EchoComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     }

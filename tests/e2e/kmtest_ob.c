@@ -245,6 +245,18 @@ static void TestNamedEvents(void)
     InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
     h2 = NULL;
     CHECK_STATUS(ZwOpenEvent(&h2, EVENT_ALL_ACCESS, &oa), STATUS_OBJECT_NAME_NOT_FOUND);
+
+    /* Bad paths. */
+    UNICODE_STRING noDir = RTL_CONSTANT_STRING(L"\\NoSuchDir\\KmtestObEvent");
+    InitializeObjectAttributes(&oa, &noDir, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    CHECK_STATUS(ZwOpenEvent(&h2, EVENT_ALL_ACCESS, &oa), STATUS_OBJECT_PATH_NOT_FOUND);
+    CHECK_STATUS(ZwCreateEvent(&h2, EVENT_ALL_ACCESS, &oa, NotificationEvent, FALSE),
+                 STATUS_OBJECT_PATH_NOT_FOUND);
+    UNICODE_STRING relative = RTL_CONSTANT_STRING(L"KmtestObNoBackslash");
+    InitializeObjectAttributes(&oa, &relative, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL,
+                               NULL);
+    CHECK_STATUS(ZwCreateEvent(&h2, EVENT_ALL_ACCESS, &oa, NotificationEvent, FALSE),
+                 STATUS_OBJECT_PATH_SYNTAX_BAD);
 }
 
 static void TestDevices(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Device)
@@ -317,6 +329,13 @@ static void TestDevices(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Device)
                      STATUS_OBJECT_TYPE_MISMATCH);
         CHECK_STATUS(ZwClose(fh), STATUS_SUCCESS);
     }
+
+    /* A device is not an event: opening it as one is a type mismatch, and its name is taken. */
+    HANDLE eh = NULL;
+    InitializeObjectAttributes(&oa, &same, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    CHECK_STATUS(ZwOpenEvent(&eh, EVENT_ALL_ACCESS, &oa), STATUS_OBJECT_TYPE_MISMATCH);
+    CHECK_STATUS(ZwCreateEvent(&eh, EVENT_ALL_ACCESS, &oa, NotificationEvent, FALSE),
+                 STATUS_OBJECT_NAME_COLLISION);
 
     /* Once the link is deleted, the name is gone. */
     CHECK_STATUS(IoDeleteSymbolicLink(&link), STATUS_SUCCESS);

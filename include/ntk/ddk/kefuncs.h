@@ -32,6 +32,53 @@ NTKERNELAPI VOID KeLeaveGuardedRegion(VOID);
 NTKERNELAPI BOOLEAN KeAreApcsDisabled(VOID);
 NTKERNELAPI BOOLEAN KeAreAllApcsDisabled(VOID);
 
+/* Affinity. */
+NTKERNELAPI KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity);
+NTKERNELAPI VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity);
+NTKERNELAPI VOID KeSetSystemAffinityThread(KAFFINITY Affinity);
+NTKERNELAPI VOID KeRevertToUserAffinityThread(VOID);
+NTKERNELAPI KAFFINITY KeQueryActiveProcessors(VOID);
+NTKERNELAPI ULONG KeQueryActiveProcessorCountEx(USHORT GroupNumber);
+NTKERNELAPI ULONG KeQueryMaximumProcessorCount(VOID);
+NTKERNELAPI NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex, PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber);
+#define ALL_PROCESSOR_GROUPS 0xffff
+
+/* DPCs. */
+NTKERNELAPI VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
+                                 PVOID DeferredContext);
+NTKERNELAPI VOID KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
+                                         PVOID DeferredContext);
+NTKERNELAPI BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2);
+NTKERNELAPI BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc);
+NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
+NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number);
+NTKERNELAPI NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI VOID KeFlushQueuedDpcs(VOID);
+
+/* Timers. */
+NTKERNELAPI VOID KeInitializeTimer(PKTIMER Timer);
+NTKERNELAPI VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type);
+NTKERNELAPI BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc);
+NTKERNELAPI BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc);
+NTKERNELAPI BOOLEAN KeCancelTimer(PKTIMER Timer);
+NTKERNELAPI BOOLEAN KeReadStateTimer(PKTIMER Timer);
+
+/* APCs (exported by ntoskrnl and used by drivers, though not in the WDK headers). */
+typedef VOID (*PKNORMAL_ROUTINE)(PVOID NormalContext, PVOID SystemArgument1,
+                                 PVOID SystemArgument2);
+typedef VOID (*PKKERNEL_ROUTINE)(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
+                                 PVOID *SystemArgument1, PVOID *SystemArgument2);
+typedef VOID (*PKRUNDOWN_ROUTINE)(PKAPC Apc);
+NTKERNELAPI VOID KeInitializeApc(PRKAPC Apc, PRKTHREAD Thread, KAPC_ENVIRONMENT Environment,
+                                 PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
+                                 PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ProcessorMode,
+                                 PVOID NormalContext);
+NTKERNELAPI BOOLEAN KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2,
+                                     KPRIORITY Increment);
+NTKERNELAPI BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
+NTKERNELAPI BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
+
 /* Time. */
 NTKERNELAPI VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
 NTKERNELAPI VOID KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
