@@ -10,6 +10,8 @@ NTK_EXTERN_C_START
 typedef struct _NTK_OPTIONS {
     ULONG Processors;     /* 0 = host cores */
     BOOLEAN Verifier;     /* Driver Verifier checks (pool leaks at unload, ...) */
+    BOOLEAN VirtualTime;  /* the clock moves only when every thread waits */
+    ULONG DpcWatchdogMs;  /* a DPC running longer is bug check 0x133; 0 = off */
 } NTK_OPTIONS;
 
 /* Re-executes the process with the address layout ntk needs (user space below system space);

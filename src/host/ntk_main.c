@@ -10,11 +10,15 @@
 static void NtkUsage(FILE *Out)
 {
     fprintf(Out,
-            "usage: ntk run [--driver D.so]... [--cpus N] [--verifier standard|none]\n"
-            "               [-- PROG.so [ARGS...]]\n"
+            "usage: ntk run [--driver D.so]... [--cpus N] [--virtual-time] [--dpc-watchdog MS]\n"
+            "               [--verifier standard|none] [-- PROG.so [ARGS...]]\n"
             "\n"
             "Boots an ntk kernel, loads each driver (DriverEntry) in order, runs PROG's main()\n"
             "as a user process, then unloads the drivers (DriverUnload) in reverse order.\n"
+            "  --cpus N           N virtual processors (default: the host's cores)\n"
+            "  --virtual-time     time advances only when every thread waits\n"
+            "  --dpc-watchdog MS  a DPC running longer than MS is bug check 0x133\n"
+            "  --verifier none    no Driver Verifier checks (pool leaks at unload)\n"
             "Exit status: PROG's; 2 if a driver fails to load; 3 on a bug check.\n");
 }
 
@@ -22,7 +26,7 @@ static int NtkRun(int argc, char **argv)
 {
     const char *Drivers[64];
     int DriverCount = 0, i, ExitCode = 0;
-    NTK_OPTIONS Options = { 0, TRUE };
+    NTK_OPTIONS Options = { 0, TRUE, FALSE, 0 };
     NTSTATUS Status;
 
     for (i = 0; i < argc; i++) {
@@ -34,6 +38,10 @@ static int NtkRun(int argc, char **argv)
             Drivers[DriverCount++] = argv[++i];
         } else if (strcmp(argv[i], "--cpus") == 0 && i + 1 < argc) {
             Options.Processors = (ULONG)strtoul(argv[++i], NULL, 0);
+        } else if (strcmp(argv[i], "--virtual-time") == 0) {
+            Options.VirtualTime = TRUE;
+        } else if (strcmp(argv[i], "--dpc-watchdog") == 0 && i + 1 < argc) {
+            Options.DpcWatchdogMs = (ULONG)strtoul(argv[++i], NULL, 0);
         } else if (strcmp(argv[i], "--verifier") == 0 && i + 1 < argc) {
             const char *Mode = argv[++i];
             if (strcmp(Mode, "none") == 0)

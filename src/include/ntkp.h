@@ -31,7 +31,7 @@ typedef struct _KPROCESS {
 typedef struct _KTHREAD {
     DISPATCHER_HEADER Header;
     PKPROCESS Process;
-    KIRQL Irql;                  /* per thread until ke has per-processor state */
+    KIRQL Irql;                  /* at DISPATCH_LEVEL and above, the processor's IRQL */
     KPROCESSOR_MODE PreviousMode;
     KPROCESSOR_MODE ExecutingMode; /* UserMode while a user thread runs its own code */
     BOOLEAN Alertable;
@@ -50,8 +50,24 @@ typedef struct _KTHREAD {
     ULONG WaitCount;
     PKWAIT_BLOCK WaitBlockList;
     KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1];
+    ULONG WaitSequence;          /* which wait the wait timer belongs to */
+    BOOLEAN Idle;                /* counted as idle (blocked in a kernel wait) */
+    KTIMER WaitTimer;            /* a wait's timeout, on the kernel's timer list */
     LIST_ENTRY ThreadListEntry;  /* in KPROCESS.ThreadListHead */
     LIST_ENTRY MutantListHead;
+    /* Processors: the thread runs on Processor; at DISPATCH_LEVEL it owns it. */
+    ULONG Processor;
+    KAFFINITY Affinity;
+    KAFFINITY UserAffinity;
+    BOOLEAN SystemAffinityActive;
+    /* APCs. */
+    LIST_ENTRY ApcListHead[2];   /* KernelMode, UserMode */
+    BOOLEAN KernelApcPending;
+    BOOLEAN UserApcPending;
+    BOOLEAN KernelApcInProgress;
+    BOOLEAN ApcQueueable;
+    BOOLEAN Alerted[2];
+    BOOLEAN DeliveringApcs;
     /* Host thread. */
     pthread_t HostThread;
     pid_t LinuxTid;
@@ -59,6 +75,35 @@ typedef struct _KTHREAD {
 } KTHREAD;
 
 KIRQL KiGetIrql(VOID);
+
+/* Processors. */
+typedef struct _KPRCB KPRCB;
+extern ULONG KiProcessorCount;
+extern BOOLEAN KiVirtualTime;
+extern ULONG KiDpcWatchdogMs;
+NTSTATUS KiInitializeProcessors(ULONG Count);
+ULONG KiSelectProcessor(VOID);
+VOID KiRetireCurrentDpcs(VOID);
+VOID KiInitializeClock(VOID);
+NTSTATUS KiStartSystemThreads(VOID);
+VOID KiCheckImageUnload(ULONG_PTR Base, ULONG_PTR End);
+VOID PspCheckImageUnload(ULONG_PTR Base, ULONG_PTR End);
+/* Virtual time: threads blocked in kernel waits are idle; the clock advances when all are. */
+VOID KiThreadStarted(VOID);
+VOID KiThreadExited(VOID);
+VOID KiMarkIdle(PKTHREAD Thread);
+VOID KiMarkBusy(PKTHREAD Thread);
+VOID KiArmWaitTimer(PKTHREAD Thread, ULONGLONG DueTime);
+VOID KiCancelWaitTimer(PKTHREAD Thread);
+ULONGLONG KiAbsoluteDueTime(LONGLONG Timeout);
+/* APCs. */
+VOID KiDeliverApc(KPROCESSOR_MODE DeliveryMode);
+BOOLEAN KiDeliverUserApcs(VOID);
+VOID KiCheckForKernelApcDelivery(VOID);
+BOOLEAN KiRemoveQueueApc(PKAPC Apc);
+BOOLEAN KiHasDeliverableKernelApc(PKTHREAD Thread);
+VOID KiRundownApcs(PKTHREAD Thread);
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status); /* dispatcher lock held */
 VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process);
 VOID KiInitializeProcess(PKPROCESS Process);
 VOID KiSignalObject(PDISPATCHER_HEADER Header); /* set SignalState 1 and satisfy waiters */

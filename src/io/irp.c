@@ -114,13 +114,12 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return Driver->MajorFunction[Stack->MajorFunction](DeviceObject, Irp);
 }
 
-/* The I/O manager's own completion work for the requests it issued: copy buffered data back,
- * free the system buffer, report the status, signal the event, free the IRP. */
-static VOID IopCompleteRequest(PIRP Irp)
+/* The I/O manager's own completion work for the requests it issued, in the requesting thread:
+ * copy buffered data back, free the system buffer, report the status, signal the event, free
+ * the IRP. (Tail.Overlay may already be overwritten by Tail.Apc: the caller saved what we need.) */
+static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
 {
     PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
-    PFILE_OBJECT FileObject = Irp->Tail.Overlay.OriginalFileObject;
-    PETHREAD Thread = Irp->Tail.Overlay.Thread;
     NTSTATUS Status = Irp->IoStatus.Status;
 
     if (Irp->Flags & IRP_BUFFERED_IO) {
@@ -171,6 +170,37 @@ static VOID IopCompleteRequest(PIRP Irp)
     if (FileObject && (Irp->AllocationFlags & IOP_IRP_FILE_REFERENCED))
         ObfDereferenceObject(FileObject);
     IoFreeIrp(Irp);
+}
+
+static VOID IopCompletionApc(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
+                             PVOID *SystemArgument1, PVOID *SystemArgument2)
+{
+    PIRP Irp = CONTAINING_RECORD(Apc, IRP, Tail.Apc);
+    UNREFERENCED_PARAMETER(NormalRoutine);
+    UNREFERENCED_PARAMETER(NormalContext);
+    UNREFERENCED_PARAMETER(SystemArgument2);
+    IopFinishRequest(Irp, *SystemArgument1, (PETHREAD)Apc->Thread);
+}
+
+/* As on Windows, the last stage runs as a special kernel APC in the thread that asked: the user
+ * buffers belong to its process. A requester that is running its own user-mode code cannot be
+ * interrupted here, so it gets the work done for it at once. */
+static VOID IopCompleteRequest(PIRP Irp)
+{
+    PFILE_OBJECT FileObject = Irp->Tail.Overlay.OriginalFileObject;
+    PETHREAD Thread = Irp->Tail.Overlay.Thread;
+    if (Thread != NULL && Thread != PsGetCurrentEThread() &&
+        Thread->Tcb.ExecutingMode == KernelMode && Thread->CanExit) {
+        KeInitializeApc(&Irp->Tail.Apc, &Thread->Tcb, OriginalApcEnvironment, IopCompletionApc,
+                        NULL, NULL, KernelMode, NULL);
+        if (KeInsertQueueApc(&Irp->Tail.Apc, FileObject, NULL, 0)) {
+            /* It may have left for user mode meanwhile; then take the APC back. */
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            if (Thread->Tcb.ExecutingMode != UserMode || !KiRemoveQueueApc(&Irp->Tail.Apc))
+                return;
+        }
+    }
+    IopFinishRequest(Irp, FileObject, Thread);
 }
 
 VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)

@@ -41,6 +41,14 @@ VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process)
     Thread->ExecutingMode = KernelMode;
     Thread->Priority = Process->BasePriority;
     Thread->BasePriority = Process->BasePriority;
+    Thread->Processor = KiSelectProcessor();
+    Thread->Affinity = Thread->UserAffinity =
+        KiProcessorCount >= 64 ? ~(KAFFINITY)0 : (((KAFFINITY)1 << KiProcessorCount) - 1);
+    Thread->WaitTimer.Header.Type = TimerNotificationObject;
+    InitializeListHead(&Thread->WaitTimer.Header.WaitListHead);
+    InitializeListHead(&Thread->ApcListHead[KernelMode]);
+    InitializeListHead(&Thread->ApcListHead[UserMode]);
+    Thread->ApcQueueable = TRUE;
 }
 
 PKTHREAD KeGetCurrentThread(VOID)
@@ -56,34 +64,6 @@ KIRQL KiGetIrql(VOID)
 KIRQL KeGetCurrentIrql(VOID)
 {
     return KiCurrent()->Irql;
-}
-
-KIRQL KfRaiseIrql(KIRQL NewIrql)
-{
-    PKTHREAD Thread = KiCurrent();
-    KIRQL Old = Thread->Irql;
-    if (NewIrql < Old)
-        KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, Old, NewIrql, 0, 0);
-    Thread->Irql = NewIrql;
-    return Old;
-}
-
-VOID KeLowerIrql(KIRQL NewIrql)
-{
-    PKTHREAD Thread = KiCurrent();
-    if (NewIrql > Thread->Irql)
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, Thread->Irql, NewIrql, 0, 0);
-    Thread->Irql = NewIrql;
-}
-
-KIRQL KeRaiseIrqlToDpcLevel(VOID)
-{
-    return KfRaiseIrql(DISPATCH_LEVEL);
-}
-
-KIRQL KeRaiseIrqlToSynchLevel(VOID)
-{
-    return KfRaiseIrql(SYNCH_LEVEL);
 }
 
 KPROCESSOR_MODE KeGetPreviousMode(VOID)
@@ -115,6 +95,8 @@ KPROCESSOR_MODE KiEnterServiceInner(VOID)
         Thread->ExecutingMode = KernelMode;
         if (((PETHREAD)Thread)->Terminated)
             PspExitThread(((PETHREAD)Thread)->ExitStatus);
+        if (Thread->KernelApcPending)
+            KiDeliverApc(KernelMode);
     }
     return Saved;
 }
@@ -125,8 +107,25 @@ VOID KiLeaveServiceInner(KPROCESSOR_MODE Saved)
     if (Saved == UserMode) {
         if (Thread->Irql != PASSIVE_LEVEL)
             KeBugCheckEx(IRQL_GT_ZERO_AT_SYSTEM_SERVICE, 0, Thread->Irql, 0, 0);
-        Thread->ExecutingMode = UserMode;
+        /* Returning to user mode inside a critical or guarded region. */
+        if (Thread->KernelApcDisable != 0 || Thread->SpecialApcDisable != 0)
+            KeBugCheckEx(APC_INDEX_MISMATCH, 0, 0,
+                         (ULONG_PTR)(ULONG)(((USHORT)Thread->SpecialApcDisable << 16) |
+                                            (USHORT)Thread->KernelApcDisable),
+                         0);
+        if (((PETHREAD)Thread)->Terminated)
+            PspExitThread(((PETHREAD)Thread)->ExitStatus);
+        /* Back to user mode, then look for APCs once more: a completing I/O request looks
+         * at our mode after queueing its APC (each side writes, fences, then reads). */
         Thread->PreviousMode = UserMode;
+        Thread->ExecutingMode = UserMode;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        while (Thread->KernelApcPending && KiHasDeliverableKernelApc(Thread)) {
+            Thread->ExecutingMode = KernelMode;
+            KiDeliverApc(KernelMode);
+            Thread->ExecutingMode = UserMode;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        }
     }
 }
 
@@ -206,57 +205,3 @@ LONG KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment)
     return Old;
 }
 
-ULONG KeGetCurrentProcessorNumber(VOID)
-{
-    return 0;
-}
-
-ULONG KeGetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
-{
-    if (ProcNumber) {
-        ProcNumber->Group = 0;
-        ProcNumber->Number = 0;
-        ProcNumber->Reserved = 0;
-    }
-    return 0;
-}
-
-ULONG KeQueryActiveProcessorCount(PKAFFINITY ActiveProcessors)
-{
-    if (ActiveProcessors)
-        *ActiveProcessors = 1;
-    return 1;
-}
-
-/* APC-disable accounting; APC delivery itself comes with the APC machinery. */
-VOID KeEnterCriticalRegion(VOID)
-{
-    KiCurrent()->KernelApcDisable--;
-}
-
-VOID KeLeaveCriticalRegion(VOID)
-{
-    KiCurrent()->KernelApcDisable++;
-}
-
-VOID KeEnterGuardedRegion(VOID)
-{
-    KiCurrent()->SpecialApcDisable--;
-}
-
-VOID KeLeaveGuardedRegion(VOID)
-{
-    KiCurrent()->SpecialApcDisable++;
-}
-
-BOOLEAN KeAreApcsDisabled(VOID)
-{
-    PKTHREAD Thread = KiCurrent();
-    return Thread->KernelApcDisable != 0 || Thread->SpecialApcDisable != 0;
-}
-
-BOOLEAN KeAreAllApcsDisabled(VOID)
-{
-    PKTHREAD Thread = KiCurrent();
-    return Thread->SpecialApcDisable != 0 || Thread->Irql >= APC_LEVEL;
-}

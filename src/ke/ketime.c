@@ -1,5 +1,5 @@
 /* Ke: system time, interrupt time, performance counter, stalls. */
-#include "ntkp.h"
+#include "ki.h"
 #include <time.h>
 
 /* The clock interval NT reports: 15.625 ms in 100 ns units. */
@@ -40,9 +40,10 @@ LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency)
     return Counter;
 }
 
+/* A stall busy-waits in real time, even under virtual time: the processor is not idle. */
 VOID KeStallExecutionProcessor(ULONG MicroSeconds)
 {
-    ULONGLONG End = KiQueryInterruptTime() + (ULONGLONG)MicroSeconds * 10;
-    while (KiQueryInterruptTime() < End)
+    ULONGLONG End = KiHostNanoseconds() + (ULONGLONG)MicroSeconds * 1000;
+    while (KiHostNanoseconds() < End)
         __builtin_ia32_pause();
 }

@@ -62,14 +62,16 @@ static VOID KiFutexWake(volatile int *Futex)
     syscall(SYS_futex, Futex, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
-/* Ends a thread's wait: unlinks all of its wait blocks and wakes it. */
-static VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status)
+/* Ends a thread's wait: unlinks all of its wait blocks, makes it busy and wakes it. */
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status)
 {
     ULONG i;
     for (i = 0; i < Thread->WaitCount; i++)
         RemoveEntryList(&Thread->WaitBlockList[i].WaitListEntry);
+    Thread->WaitCount = 0;
     Thread->Waiting = FALSE;
     Thread->WaitStatus = Status;
+    KiMarkBusy(Thread);
     KiFutexWake(&Thread->WaitFutex);
 }
 
@@ -86,14 +88,14 @@ VOID KiWaitTest(PDISPATCHER_HEADER Header)
             KiUnwaitThread(Thread, (Abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0) +
                                        Block->WaitKey);
         } else {
-            ULONG i;
-            for (i = 0; i < Thread->WaitCount; i++) {
+            ULONG i, Count = Thread->WaitCount;
+            for (i = 0; i < Count; i++) {
                 if (!KiIsSignaledFor(Thread->WaitBlockList[i].Object, Thread))
                     break;
             }
-            if (i == Thread->WaitCount) {
+            if (i == Count) {
                 BOOLEAN Abandoned = FALSE;
-                for (i = 0; i < Thread->WaitCount; i++)
+                for (i = 0; i < Count; i++)
                     Abandoned |= KiConsume(Thread->WaitBlockList[i].Object, Thread);
                 /* The list may have changed under us: restart from the head. */
                 KiUnwaitThread(Thread, Abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0);
@@ -111,52 +113,6 @@ VOID KiSignalObject(PDISPATCHER_HEADER Header)
     KiReleaseDispatcherLock();
 }
 
-static struct timespec KiMonotonicNow(VOID)
-{
-    struct timespec Now;
-    clock_gettime(CLOCK_MONOTONIC, &Now);
-    return Now;
-}
-
-ULONGLONG KiQueryInterruptTime(VOID)
-{
-    struct timespec Now = KiMonotonicNow();
-    return (ULONGLONG)Now.tv_sec * 10000000ULL + (ULONGLONG)Now.tv_nsec / 100;
-}
-
-ULONGLONG KiQuerySystemTime(VOID)
-{
-    struct timespec Now;
-    clock_gettime(CLOCK_REALTIME, &Now);
-    /* 100 ns units since 1601-01-01. */
-    return (ULONGLONG)Now.tv_sec * 10000000ULL + (ULONGLONG)Now.tv_nsec / 100 +
-           116444736000000000ULL;
-}
-
-/* Converts an NT timeout into an absolute CLOCK_MONOTONIC deadline. */
-static struct timespec KiDeadline(LONGLONG Timeout)
-{
-    ULONGLONG Interrupt = KiQueryInterruptTime();
-    ULONGLONG Due;
-    struct timespec Deadline;
-    if (Timeout < 0) {
-        Due = Interrupt + (ULONGLONG)(-Timeout);
-    } else {
-        ULONGLONG System = KiQuerySystemTime();
-        Due = (ULONGLONG)Timeout > System ? Interrupt + ((ULONGLONG)Timeout - System) : Interrupt;
-    }
-    Deadline.tv_sec = (time_t)(Due / 10000000ULL);
-    Deadline.tv_nsec = (long)((Due % 10000000ULL) * 100);
-    return Deadline;
-}
-
-static BOOLEAN KiDeadlinePassed(const struct timespec *Deadline)
-{
-    struct timespec Now = KiMonotonicNow();
-    return Now.tv_sec > Deadline->tv_sec ||
-           (Now.tv_sec == Deadline->tv_sec && Now.tv_nsec >= Deadline->tv_nsec);
-}
-
 static VOID KiCheckWaitIrql(PLARGE_INTEGER Timeout)
 {
     KIRQL Irql = KeGetCurrentIrql();
@@ -165,104 +121,147 @@ static VOID KiCheckWaitIrql(PLARGE_INTEGER Timeout)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Irql, 0, 0);
 }
 
+/* Dispatcher lock held: takes what a satisfiable wait consumes; STATUS_PENDING if none. */
+static NTSTATUS KiTrySatisfy(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE WaitType)
+{
+    ULONG i;
+    if (Count == 0)
+        return STATUS_PENDING;
+    if (WaitType == WaitAny) {
+        for (i = 0; i < Count; i++) {
+            if (KiIsSignaledFor(Object[i], Thread)) {
+                BOOLEAN Abandoned = KiConsume(Object[i], Thread);
+                return (Abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0) + (NTSTATUS)i;
+            }
+        }
+        return STATUS_PENDING;
+    }
+    for (i = 0; i < Count; i++)
+        if (!KiIsSignaledFor(Object[i], Thread))
+            return STATUS_PENDING;
+    {
+        BOOLEAN Abandoned = FALSE;
+        for (i = 0; i < Count; i++)
+            Abandoned |= KiConsume(Object[i], Thread);
+        return Abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0;
+    }
+}
+
+/* Can a kernel APC be delivered to Thread now (it waits or runs at PASSIVE_LEVEL)? */
+static BOOLEAN KiKernelApcDeliverable(PKTHREAD Thread)
+{
+    return Thread->KernelApcPending && Thread->Irql == PASSIVE_LEVEL &&
+           Thread->SpecialApcDisable == 0 && !Thread->DeliveringApcs;
+}
+
+/* The one wait: Count objects (none for a delay), NT timeouts, alerts and APCs. Kernel APCs
+ * are delivered during the wait and the wait continues; a user APC or an alert ends an
+ * alertable wait. The timeout runs on the clock, so that it follows virtual time too. */
+static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                       KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                       PKWAIT_BLOCK WaitBlockArray)
+{
+    ULONGLONG Due = 0;
+    NTSTATUS Status;
+    ULONG i;
+
+    if (Timeout != NULL && Timeout->QuadPart != 0)
+        Due = KiAbsoluteDueTime(Timeout->QuadPart);
+    for (;;) {
+        KiAcquireDispatcherLock();
+        if (KiKernelApcDeliverable(Thread)) {
+            KiReleaseDispatcherLock();
+            KiDeliverApc(KernelMode);
+            continue;
+        }
+        Status = KiTrySatisfy(Thread, Count, Object, WaitType);
+        if (Status != STATUS_PENDING)
+            break;
+        if (Alertable && Thread->Alerted[WaitMode]) {
+            Thread->Alerted[WaitMode] = FALSE;
+            Status = STATUS_ALERTED;
+            break;
+        }
+        if (Alertable && WaitMode == UserMode && !IsListEmpty(&Thread->ApcListHead[UserMode])) {
+            Thread->UserApcPending = TRUE;
+            Status = STATUS_USER_APC;
+            break;
+        }
+        if (WaitMode == UserMode && ((PETHREAD)Thread)->Terminated) {
+            Status = STATUS_THREAD_IS_TERMINATING;
+            break;
+        }
+        if ((Timeout != NULL && Timeout->QuadPart == 0) ||
+            (Due != 0 && KiQueryInterruptTime() >= Due)) {
+            Status = STATUS_TIMEOUT;
+            break;
+        }
+
+        Thread->WaitBlockList = WaitBlockArray;
+        Thread->WaitCount = Count;
+        Thread->WaitType = (UCHAR)WaitType;
+        for (i = 0; i < Count; i++) {
+            PKWAIT_BLOCK Block = &WaitBlockArray[i];
+            Block->Object = Object[i];
+            Block->Thread = Thread;
+            Block->WaitKey = (USHORT)i;
+            Block->WaitType = (UCHAR)WaitType;
+            Block->BlockState = 1;
+            InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
+        }
+        Thread->Waiting = TRUE;
+        Thread->WaitMode = WaitMode;
+        Thread->Alertable = Alertable;
+        Thread->WaitSequence++;
+        Thread->WaitFutex = 0;
+        /* KeSetEvent may signal without the lock when it sees no waiter: now that the wait
+         * blocks are visible, look once more (each side stores, fences, then reads). */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        for (i = 0; i < Count && Thread->Waiting; i++)
+            if (((PDISPATCHER_HEADER)Object[i])->SignalState > 0)
+                KiWaitTest(Object[i]);
+        if (Thread->Waiting) {
+            if (Due != 0)
+                KiArmWaitTimer(Thread, Due);
+            KiMarkIdle(Thread);
+        }
+        while (Thread->Waiting) {
+            KiReleaseDispatcherLock();
+            if (__atomic_load_n(&Thread->WaitFutex, __ATOMIC_ACQUIRE) == 0)
+                syscall(SYS_futex, &Thread->WaitFutex, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+            KiAcquireDispatcherLock();
+        }
+        Status = Thread->WaitStatus;
+        KiReleaseDispatcherLock();
+        if (Due != 0)
+            KiCancelWaitTimer(Thread);
+        if (Status == STATUS_KERNEL_APC)
+            continue; /* deliver it, then wait again */
+        return Status;
+    }
+    KiReleaseDispatcherLock();
+    return Status;
+}
+
 NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
                                   KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                   BOOLEAN Alertable, PLARGE_INTEGER Timeout,
                                   PKWAIT_BLOCK WaitBlockArray)
 {
     PKTHREAD Thread = KeGetCurrentThread();
-    struct timespec Deadline = { 0, 0 };
-    NTSTATUS Status;
-    ULONG i;
-
     UNREFERENCED_PARAMETER(WaitReason);
-    UNREFERENCED_PARAMETER(Alertable);
     if (Thread->WaitNext) {
         Thread->WaitNext = FALSE;
-        Thread->Irql = Thread->WaitIrql;
+        KeLowerIrql(Thread->WaitIrql);
     }
     KiCheckWaitIrql(Timeout);
-    if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == NULL))
+    if (Count == 0 || Count > MAXIMUM_WAIT_OBJECTS ||
+        (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == NULL))
         KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, 0, 0, 0);
     if (WaitType != WaitAll && WaitType != WaitAny)
         KeBugCheckEx(INVALID_DATA_ACCESS_TRAP, WaitType, 0, 0, 0);
-    if (WaitBlockArray == NULL)
-        WaitBlockArray = Thread->WaitBlock;
-    if (Timeout != NULL && Timeout->QuadPart != 0)
-        Deadline = KiDeadline(Timeout->QuadPart);
-
-    KiAcquireDispatcherLock();
-    if (WaitType == WaitAny) {
-        for (i = 0; i < Count; i++) {
-            if (KiIsSignaledFor(Object[i], Thread)) {
-                BOOLEAN Abandoned = KiConsume(Object[i], Thread);
-                KiReleaseDispatcherLock();
-                return (Abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0) + (NTSTATUS)i;
-            }
-        }
-    } else {
-        for (i = 0; i < Count && KiIsSignaledFor(Object[i], Thread); i++)
-            ;
-        if (i == Count) {
-            BOOLEAN Abandoned = FALSE;
-            for (i = 0; i < Count; i++)
-                Abandoned |= KiConsume(Object[i], Thread);
-            KiReleaseDispatcherLock();
-            return Abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0;
-        }
-    }
-    if (Timeout != NULL && Timeout->QuadPart == 0) {
-        KiReleaseDispatcherLock();
-        return STATUS_TIMEOUT;
-    }
-
-    Thread->WaitBlockList = WaitBlockArray;
-    Thread->WaitCount = Count;
-    Thread->WaitType = (UCHAR)WaitType;
-    for (i = 0; i < Count; i++) {
-        PKWAIT_BLOCK Block = &WaitBlockArray[i];
-        Block->Object = Object[i];
-        Block->Thread = Thread;
-        Block->WaitKey = (USHORT)i;
-        Block->WaitType = (UCHAR)WaitType;
-        Block->BlockState = 1;
-        InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
-    }
-    Thread->Waiting = TRUE;
-    Thread->WaitMode = WaitMode;
-    Thread->WaitFutex = 0;
-    if (WaitMode == UserMode && ((PETHREAD)Thread)->Terminated)
-        KiUnwaitThread(Thread, STATUS_THREAD_IS_TERMINATING);
-    /* KeSetEvent may signal without the lock when it sees no waiter: now that the wait blocks
-     * are visible, look once more (each side stores, fences, then reads the other's state). */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    for (i = 0; i < Count && Thread->Waiting; i++)
-        if (((PDISPATCHER_HEADER)Object[i])->SignalState > 0)
-            KiWaitTest(Object[i]);
-
-    for (;;) {
-        int Rc = 0;
-        KiReleaseDispatcherLock();
-        if (__atomic_load_n(&Thread->WaitFutex, __ATOMIC_ACQUIRE) == 0)
-            Rc = (int)syscall(SYS_futex, &Thread->WaitFutex,
-                              FUTEX_WAIT_BITSET_PRIVATE, 0, Timeout ? &Deadline : NULL, NULL,
-                              FUTEX_BITSET_MATCH_ANY);
-        (void)Rc;
-        KiAcquireDispatcherLock();
-        if (!Thread->Waiting)
-            break;
-        if (Timeout != NULL && KiDeadlinePassed(&Deadline)) {
-            for (i = 0; i < Count; i++)
-                RemoveEntryList(&WaitBlockArray[i].WaitListEntry);
-            Thread->Waiting = FALSE;
-            Thread->WaitStatus = STATUS_TIMEOUT;
-            break;
-        }
-    }
-    Status = Thread->WaitStatus;
-    Thread->WaitCount = 0;
-    KiReleaseDispatcherLock();
-    return Status;
+    return KiWait(Thread, Count, Object, WaitType, WaitMode, Alertable, Timeout,
+                  WaitBlockArray ? WaitBlockArray : Thread->WaitBlock);
 }
 
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
@@ -276,45 +275,18 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
                                 PLARGE_INTEGER Interval)
 {
     PKTHREAD Thread = KeGetCurrentThread();
-    struct timespec Deadline;
-    NTSTATUS Status = STATUS_SUCCESS;
-    UNREFERENCED_PARAMETER(Alertable);
-    if (KeGetCurrentIrql() > APC_LEVEL)
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, KeGetCurrentIrql(), 0, 0);
+    NTSTATUS Status;
+    if (Thread->Irql > APC_LEVEL)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Thread->Irql, 0, 0);
     if (Interval == NULL)
         KeBugCheckEx(INVALID_DATA_ACCESS_TRAP, 0, 0, 0, 0);
-    if (Interval->QuadPart == 0) {
+    if (Interval->QuadPart == 0 && !KiVirtualTime) {
         sched_yield();
         return STATUS_SUCCESS;
     }
-    Deadline = KiDeadline(Interval->QuadPart);
-    /* A delay is a wait on no object: only its deadline (or termination) ends it. */
-    KiAcquireDispatcherLock();
-    Thread->WaitCount = 0;
-    Thread->WaitBlockList = Thread->WaitBlock;
-    Thread->Waiting = TRUE;
-    Thread->WaitMode = WaitMode;
-    Thread->WaitFutex = 0;
-    if (WaitMode == UserMode && ((PETHREAD)Thread)->Terminated)
-        KiUnwaitThread(Thread, STATUS_THREAD_IS_TERMINATING);
-    for (;;) {
-        KiReleaseDispatcherLock();
-        if (__atomic_load_n(&Thread->WaitFutex, __ATOMIC_ACQUIRE) == 0)
-            syscall(SYS_futex, &Thread->WaitFutex, FUTEX_WAIT_BITSET_PRIVATE, 0, &Deadline, NULL,
-                    FUTEX_BITSET_MATCH_ANY);
-        KiAcquireDispatcherLock();
-        if (!Thread->Waiting) {
-            Status = Thread->WaitStatus == STATUS_THREAD_IS_TERMINATING ? STATUS_ALERTED
-                                                                        : STATUS_SUCCESS;
-            break;
-        }
-        if (KiDeadlinePassed(&Deadline)) {
-            Thread->Waiting = FALSE;
-            break;
-        }
-    }
-    KiReleaseDispatcherLock();
-    return Status;
+    /* A delay is a wait on no object: only its timeout, an alert or an APC ends it. */
+    Status = KiWait(Thread, 0, NULL, WaitAny, WaitMode, Alertable, Interval, Thread->WaitBlock);
+    return Status == STATUS_TIMEOUT ? STATUS_SUCCESS : Status;
 }
 
 /* Ends a user-mode wait of a thread whose process is being terminated. */
@@ -326,88 +298,3 @@ VOID KiWakeForTermination(PKTHREAD Thread)
     KiReleaseDispatcherLock();
 }
 
-/* Wait = TRUE: the caller must wait next; until then it runs at DISPATCH_LEVEL. */
-static VOID KiSetWaitNext(VOID)
-{
-    PKTHREAD Thread = KiCurrentThread;
-    Thread->WaitIrql = Thread->Irql;
-    Thread->WaitNext = TRUE;
-    Thread->Irql = DISPATCH_LEVEL;
-}
-
-/* Events. */
-VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
-{
-    Event->Header.Type = (UCHAR)(Type == NotificationEvent ? EventNotificationObject
-                                                           : EventSynchronizationObject);
-    Event->Header.Signalling = 0;
-    Event->Header.Size = sizeof(KEVENT) / sizeof(LONG);
-    Event->Header.Reserved1 = 0;
-    Event->Header.SignalState = State ? 1 : 0;
-    InitializeListHead(&Event->Header.WaitListHead);
-}
-
-LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
-{
-    LONG Previous;
-    UNREFERENCED_PARAMETER(Increment);
-    if (KeGetCurrentIrql() > DISPATCH_LEVEL)
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Event, KeGetCurrentIrql(), 0, 0);
-    if (!Wait) {
-        /* No waiter, no lock: waiters look again after linking their wait blocks. */
-        Previous = __atomic_exchange_n(&Event->Header.SignalState, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&Event->Header.WaitListHead.Flink, __ATOMIC_SEQ_CST) ==
-            &Event->Header.WaitListHead)
-            return Previous;
-        KiAcquireDispatcherLock();
-        KiWaitTest(&Event->Header);
-        KiReleaseDispatcherLock();
-        return Previous;
-    }
-    KiAcquireDispatcherLock();
-    Previous = Event->Header.SignalState;
-    Event->Header.SignalState = 1;
-    KiWaitTest(&Event->Header);
-    KiReleaseDispatcherLock();
-    /* With Wait = TRUE the caller must wait next: it returns at DISPATCH_LEVEL. */
-    if (Wait)
-        KiSetWaitNext();
-    return Previous;
-}
-
-LONG KeResetEvent(PRKEVENT Event)
-{
-    LONG Previous;
-    KiAcquireDispatcherLock();
-    Previous = Event->Header.SignalState;
-    Event->Header.SignalState = 0;
-    KiReleaseDispatcherLock();
-    return Previous;
-}
-
-VOID KeClearEvent(PRKEVENT Event)
-{
-    Event->Header.SignalState = 0;
-}
-
-LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
-{
-    LONG Previous;
-    UNREFERENCED_PARAMETER(Increment);
-    KiAcquireDispatcherLock();
-    Previous = Event->Header.SignalState;
-    if (Previous == 0) {
-        Event->Header.SignalState = 1;
-        KiWaitTest(&Event->Header);
-    }
-    Event->Header.SignalState = 0;
-    KiReleaseDispatcherLock();
-    if (Wait)
-        KiSetWaitNext();
-    return Previous;
-}
-
-LONG KeReadStateEvent(PRKEVENT Event)
-{
-    return Event->Header.SignalState;
-}

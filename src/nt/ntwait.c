@@ -66,6 +66,9 @@ static NTSTATUS NtpWaitMultiple(ULONG Count, HANDLE Handles[], BOOLEAN HandlesIn
     }
     Status = KeWaitForMultipleObjects(Count, Objects, WaitType, UserRequest, Mode, Alertable,
                                       TimeoutPointer, WaitBlocks);
+    /* An alertable wait that a user APC ended runs the APCs before returning to user mode. */
+    if (Status == STATUS_USER_APC)
+        KiDeliverUserApcs();
 out:
     for (i = 0; i < Referenced; i++)
         ObfDereferenceObject(Bodies[i]);
@@ -113,6 +116,8 @@ NTSTATUS NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval)
         Status = STATUS_ACCESS_VIOLATION;
     if (NT_SUCCESS(Status))
         Status = KeDelayExecutionThread(KeGetPreviousMode(), Alertable, &Interval);
+    if (Status == STATUS_USER_APC)
+        KiDeliverUserApcs();
     KiLeaveService();
     return Status;
 }

@@ -95,6 +95,7 @@ PETHREAD PspAdoptHostThread(PEPROCESS Process)
         fprintf(stderr, "ntk: cannot give this host thread an NT identity\n");
         abort();
     }
+    KiThreadStarted();
     PspBindHostThread(Thread);
     return Thread;
 }
@@ -112,6 +113,7 @@ static VOID PspThreadRundown(PETHREAD Thread)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Thread->Tcb.Irql, 0, 0);
     }
     KiAbandonMutants(&Thread->Tcb);
+    KiRundownApcs(&Thread->Tcb);
     Thread->Terminated = TRUE;
     /* No user code runs on this thread again; its TEB goes now, not with the last reference. */
     free(Thread->Teb);
@@ -150,6 +152,7 @@ static void *PspThreadStartup(void *Context)
     PspThreadRundown(Thread);
     IopFlushIrpCache();
     PspReleaseAltStack();
+    KiThreadExited();
     KiCurrentThread = NULL;
     ObfDereferenceObject(Thread); /* the running thread's own reference */
     return NULL;
@@ -191,6 +194,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, BOOLEAN System, PKSTART_ROUTINE Syst
     Thread->UserStart = UserStart;
     Thread->StartContext = Context;
     ObfReferenceObject(Thread); /* held by the running thread until it exits */
+    KiThreadStarted();          /* busy from now, so virtual time waits for it */
     pthread_attr_init(&Attributes);
     pthread_attr_setdetachstate(&Attributes, PTHREAD_CREATE_DETACHED);
     if (System) {
@@ -201,6 +205,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, BOOLEAN System, PKSTART_ROUTINE Syst
     Rc = pthread_create(&Host, &Attributes, PspThreadStartup, Thread);
     pthread_attr_destroy(&Attributes);
     if (Rc != 0) {
+        KiThreadExited();
         pthread_mutex_lock(&PspProcessLock);
         RemoveEntryList(&Thread->Tcb.ThreadListEntry);
         Process->ActiveThreads--;
@@ -230,6 +235,27 @@ VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
         }
         if (&Thread->Tcb != KiCurrentThread)
             KiWakeForTermination(&Thread->Tcb);
+    }
+    pthread_mutex_unlock(&PspProcessLock);
+}
+
+/* A system thread still running code of an image that is going away. */
+VOID PspCheckImageUnload(ULONG_PTR Base, ULONG_PTR End)
+{
+    PLIST_ENTRY Entry;
+    PEPROCESS Process = PsInitialSystemProcess;
+    pthread_mutex_lock(&PspProcessLock);
+    for (Entry = Process->Pcb.ThreadListHead.Flink; Entry != &Process->Pcb.ThreadListHead;
+         Entry = Entry->Flink) {
+        PETHREAD Thread = CONTAINING_RECORD(Entry, ETHREAD, Tcb.ThreadListEntry);
+        ULONG_PTR Start = (ULONG_PTR)Thread->SystemStart;
+        if (!Thread->Terminated && Start >= Base && Start < End) {
+            pthread_mutex_unlock(&PspProcessLock);
+            KdpLog("ntk: a driver is unloading while its system thread %u (start %p) runs\n",
+                   (unsigned)(ULONG_PTR)Thread->Cid.UniqueThread, (PVOID)Start);
+            KeBugCheckEx(DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, Start, 0, Start,
+                         0);
+        }
     }
     pthread_mutex_unlock(&PspProcessLock);
 }

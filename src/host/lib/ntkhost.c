@@ -41,6 +41,12 @@ NTSTATUS NtkInitialize(const NTK_OPTIONS *Options)
         NtkOptions = *Options;
     else
         NtkOptions.Verifier = TRUE;
+    KiVirtualTime = NtkOptions.VirtualTime;
+    KiDpcWatchdogMs = NtkOptions.DpcWatchdogMs;
+    Status = KiInitializeProcessors(NtkOptions.Processors);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    KiInitializeClock();
     Status = MmInitSystem();
     if (NT_SUCCESS(Status))
         Status = ExpInitializePool();
@@ -53,10 +59,9 @@ NTSTATUS NtkInitialize(const NTK_OPTIONS *Options)
     if (NT_SUCCESS(Status))
         Status = IopInitialize();
     if (NT_SUCCESS(Status))
+        Status = KiStartSystemThreads();
+    if (NT_SUCCESS(Status))
         NtkBooted = TRUE;
-    if (NtkOptions.Processors > 1)
-        KdpLog("ntk: %u virtual processors requested; this kernel models one processor yet\n",
-               NtkOptions.Processors);
     return Status;
 }
 
@@ -173,6 +178,9 @@ VOID NtkUnloadDrivers(VOID)
             continue;
         }
         IopUnloadDriver(Driver);
+        /* Timers, DPCs and threads it left behind are bug checks. */
+        KiCheckImageUnload(Loaded->Base, Loaded->End);
+        PspCheckImageUnload(Loaded->Base, Loaded->End);
         if (NtkOptions.Verifier)
             VfCheckPoolLeaks(Driver, Loaded->Base, Loaded->End);
         if (Driver->DeviceObject == NULL) {
