@@ -122,6 +122,8 @@ extern __thread PKTHREAD KiCurrentThread;
 typedef VOID (*KI_BUGCHECK_HANDLER)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
                                     ULONG_PTR P4);
 NTK_EXPORT VOID KiSetBugCheckHandler(KI_BUGCHECK_HANDLER Handler);
+DECLSPEC_NORETURN VOID KiIrqlUnexpected(KIRQL Current, KIRQL Expected, PVOID Routine,
+                                        ULONG_PTR P3, ULONG_PTR P4);
 
 /* ---- Ps ---- */
 typedef struct _HANDLE_TABLE *PHANDLE_TABLE;
@@ -250,6 +252,7 @@ VOID MmpInstallFaultHandlers(VOID);
 /* ---- Io ---- */
 NTSTATUS IopInitialize(VOID);
 VOID IopFlushIrpCache(VOID); /* at thread exit */
+VOID IopRundownDriverWorkItems(PDRIVER_OBJECT DriverObject); /* waits for its work items */
 typedef struct _OPEN_PACKET {
     PFILE_OBJECT FileObject;
     NTSTATUS FinalStatus;

@@ -117,8 +117,8 @@ NTSTATUS IopCallDriverEntry(PDRIVER_OBJECT DriverObject)
 
     Status = DriverObject->DriverInit(DriverObject, &RegistryPath);
     if (KeGetCurrentIrql() != Irql)
-        KeBugCheckEx(IRQL_UNEXPECTED_VALUE, KeGetCurrentIrql(), Irql,
-                     (ULONG_PTR)DriverObject->DriverInit, 0);
+        KiIrqlUnexpected(KeGetCurrentIrql(), Irql, (PVOID)DriverObject->DriverInit,
+                         (ULONG_PTR)DriverObject, 0);
     if (!NT_SUCCESS(Status))
         return Status;
     /* Devices created in DriverEntry are ready once it returns. */

@@ -111,7 +111,16 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     Stack = --Irp->Tail.Overlay.CurrentStackLocation;
     Stack->DeviceObject = DeviceObject;
     Driver = DeviceObject->DriverObject;
-    return Driver->MajorFunction[Stack->MajorFunction](DeviceObject, Irp);
+    {
+        KIRQL Irql = KeGetCurrentIrql();
+        PDRIVER_DISPATCH Dispatch = Driver->MajorFunction[Stack->MajorFunction];
+        NTSTATUS Status = Dispatch(DeviceObject, Irp);
+        /* A dispatch routine returns at the IRQL it was called at (Verifier's IrqlReturn). */
+        if (KeGetCurrentIrql() != Irql)
+            KiIrqlUnexpected(KeGetCurrentIrql(), Irql, (PVOID)Dispatch, (ULONG_PTR)Irp,
+                             (ULONG_PTR)DeviceObject);
+        return Status;
+    }
 }
 
 /* The I/O manager's own completion work for the requests it issued, in the requesting thread:

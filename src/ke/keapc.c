@@ -195,8 +195,8 @@ VOID KiDeliverApc(KPROCESSOR_MODE DeliveryMode)
             Thread->KernelApcInProgress = FALSE;
         }
         if (Thread->Irql != PASSIVE_LEVEL)
-            KeBugCheckEx(IRQL_UNEXPECTED_VALUE, Thread->Irql, PASSIVE_LEVEL,
-                         (ULONG_PTR)KernelRoutine, (ULONG_PTR)NormalRoutine);
+            KiIrqlUnexpected(Thread->Irql, PASSIVE_LEVEL, (PVOID)KernelRoutine, 0,
+                             (ULONG_PTR)NormalRoutine);
     }
     Thread->DeliveringApcs = FALSE;
 }

@@ -36,6 +36,15 @@ VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, 
     _exit(3);
 }
 
+/* 0xC8: a routine returned at another IRQL than it was called at. Parameter 1 packs the
+ * current and the expected IRQL as Windows does ((Current << 16) | (Expected << 8)). */
+VOID KiIrqlUnexpected(KIRQL Current, KIRQL Expected, PVOID Routine, ULONG_PTR P3, ULONG_PTR P4)
+{
+    KdpLog("ntk: %p returned at IRQL %u, entered at IRQL %u\n", Routine, Current, Expected);
+    KeBugCheckEx(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)Current << 16) | ((ULONG_PTR)Expected << 8),
+                 (ULONG_PTR)Routine, P3, P4);
+}
+
 VOID KeBugCheck(ULONG BugCheckCode)
 {
     KeBugCheckEx(BugCheckCode, 0, 0, 0, 0);

@@ -171,7 +171,7 @@ static VOID KiCallDpc(PKDPC Dpc, PVOID Arg1, PVOID Arg2, KIRQL Expected)
         return;
     Routine(Dpc, Dpc->DeferredContext, Arg1, Arg2);
     if (Thread->Irql != Expected)
-        KeBugCheckEx(IRQL_UNEXPECTED_VALUE, Thread->Irql, Expected, (ULONG_PTR)Routine, 0);
+        KiIrqlUnexpected(Thread->Irql, Expected, (PVOID)Routine, (ULONG_PTR)Dpc, 0);
     if (Thread->KernelApcDisable != ApcDisable)
         KeBugCheckEx(TIMER_OR_DPC_INVALID, 0x4, (ULONG_PTR)Routine, (ULONG_PTR)(LONG)ApcDisable,
                      (ULONG_PTR)(LONG)Thread->KernelApcDisable);

@@ -107,11 +107,11 @@ static VOID PspThreadRundown(PETHREAD Thread)
     BOOLEAN LastThread;
     Thread->Tcb.ExecutingMode = KernelMode;
     Thread->Tcb.PreviousMode = KernelMode;
-    if (Thread->Tcb.Irql != PASSIVE_LEVEL) {
-        KdpLog("ntk: thread %u exits at IRQL %u\n", (unsigned)(ULONG_PTR)Thread->Cid.UniqueThread,
-               Thread->Tcb.Irql);
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Thread->Tcb.Irql, 0, 0);
-    }
+    if (Thread->Tcb.Irql != PASSIVE_LEVEL)
+        KiIrqlUnexpected(Thread->Tcb.Irql, PASSIVE_LEVEL,
+                         Thread->SystemThread ? (PVOID)Thread->SystemStart
+                                              : (PVOID)Thread->UserStart,
+                         (ULONG_PTR)Thread, 0);
     KiAbandonMutants(&Thread->Tcb);
     KiRundownApcs(&Thread->Tcb);
     Thread->Terminated = TRUE;

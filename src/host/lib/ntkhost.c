@@ -178,7 +178,9 @@ VOID NtkUnloadDrivers(VOID)
             continue;
         }
         IopUnloadDriver(Driver);
-        /* Timers, DPCs and threads it left behind are bug checks. */
+        /* Work it queued still runs to the end; timers, DPCs and threads it left behind are
+         * bug checks. */
+        IopRundownDriverWorkItems(Driver);
         KiCheckImageUnload(Loaded->Base, Loaded->End);
         PspCheckImageUnload(Loaded->Base, Loaded->End);
         if (NtkOptions.Verifier)
