@@ -9,7 +9,7 @@
 
 #define KI_DPC_TARGETED 0x8000 /* Number holds a target processor */
 
-ULONG KiDpcWatchdogMs; /* 0: no watchdog */
+ULONG KiDpcWatchdogMs = 20000; /* 0: no watchdog */
 
 VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
 {

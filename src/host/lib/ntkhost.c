@@ -42,7 +42,8 @@ NTSTATUS NtkInitialize(const NTK_OPTIONS *Options)
     else
         NtkOptions.Verifier = TRUE;
     KiVirtualTime = NtkOptions.VirtualTime;
-    KiDpcWatchdogMs = NtkOptions.DpcWatchdogMs;
+    if (NtkOptions.DpcWatchdogMs)
+        KiDpcWatchdogMs = NtkOptions.DpcWatchdogMs;
     Status = KiInitializeProcessors(NtkOptions.Processors);
     if (!NT_SUCCESS(Status))
         return Status;
