@@ -1,4 +1,4 @@
-/* Ex: private interface of the system worker queues, shared with Io's work items. */
+/* Ex: private interface of the system worker queues, shared with Io's work items and threads. */
 #ifndef NTK_EXWORKER_H
 #define NTK_EXWORKER_H
 
@@ -12,5 +12,10 @@ BOOLEAN ExpQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType, B
 
 /* Bug checks unless a work routine returned at PASSIVE_LEVEL with APCs enabled. */
 VOID ExpCheckWorkerReturn(ULONG_PTR Routine, PVOID Parameter, PVOID Item);
+
+/* Io: counts a queued I/O work item or an IoCreateSystemThread thread against the driver of
+ * IoObject (a device or driver object), so that unloading the driver waits for it. */
+PVOID IopReferenceDriverWork(PVOID IoObject, BOOLEAN Thread);
+VOID IopDereferenceDriverWork(PVOID Reference, BOOLEAN Thread);
 
 #endif

@@ -102,6 +102,7 @@ BOOLEAN KiDeliverUserApcs(VOID);
 VOID KiCheckForKernelApcDelivery(VOID);
 BOOLEAN KiRemoveQueueApc(PKAPC Apc);
 BOOLEAN KiHasDeliverableKernelApc(PKTHREAD Thread);
+BOOLEAN KiFirstKernelApcRunnable(PKTHREAD Thread); /* dispatcher lock held */
 VOID KiRundownApcs(PKTHREAD Thread);
 VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status); /* dispatcher lock held */
 VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process);

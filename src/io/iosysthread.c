@@ -1,13 +1,14 @@
 /* Io: IoCreateSystemThread, a system thread that holds a reference on a driver or device
  * object, so on the driver, until it exits, whether its start routine returns or it calls
- * PsTerminateSystemThread. */
-#include "ntkp.h"
+ * PsTerminateSystemThread. Unloading the driver waits for it (IopRundownDriverWorkItems). */
+#include "../ex/exworker.h"
 #include <string.h>
 
 #define IOP_TAG_SYSTEM_THREAD 0x68546F49 /* 'IoTh' */
 
 typedef struct _IOP_THREAD_START {
     PVOID IoObject;
+    PVOID DriverWork; /* the thread counts against its driver */
     PKSTART_ROUTINE StartRoutine;
     PVOID StartContext;
     volatile LONG Abandoned; /* creation failed after the thread was created: do not run */
@@ -29,6 +30,7 @@ static VOID IopSystemThreadStart(PVOID Context)
         Terminated = TRUE;
     }
     memcpy(PsGetCurrentEThread()->ExitFrame, Start->PsExitFrame, sizeof(jmp_buf));
+    IopDereferenceDriverWork(Start->DriverWork, TRUE);
     ObfDereferenceObject(Start->IoObject);
     ExFreePoolWithTag(Start, IOP_TAG_SYSTEM_THREAD);
     if (Terminated)
@@ -63,6 +65,7 @@ NTSTATUS IoCreateSystemThread(PVOID IoObject, PHANDLE ThreadHandle, ULONG Desire
     Start->StartContext = StartContext;
     Start->Abandoned = 0;
     ObfReferenceObject(IoObject);
+    Start->DriverWork = IopReferenceDriverWork(IoObject, TRUE);
     Status = PsCreateSystemThread(ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle,
                                   &Cid, IopSystemThreadStart, Start);
     if (NT_SUCCESS(Status)) {
@@ -75,6 +78,7 @@ NTSTATUS IoCreateSystemThread(PVOID IoObject, PHANDLE ThreadHandle, ULONG Desire
         __atomic_store_n(&Start->Abandoned, 1, __ATOMIC_RELEASE);
         return Status;
     }
+    IopDereferenceDriverWork(Start->DriverWork, TRUE);
     ObfDereferenceObject(IoObject);
     ExFreePoolWithTag(Start, IOP_TAG_SYSTEM_THREAD);
     return Status;

@@ -1,16 +1,19 @@
 /* Io: I/O work items. Unlike an executive work item, a queued I/O work item holds a reference
  * on its device (or driver) object until its routine has returned, and the I/O manager counts
- * it against the driver, so unloading the driver waits for it (IopRundownDriverWorkItems). */
+ * it against the driver, so unloading the driver waits for it (IopRundownDriverWorkItems), as
+ * it does for threads from IoCreateSystemThread: Windows keeps such a driver's image loaded. */
 #include "../ex/exworker.h"
 #include <string.h>
 
 #define IOP_TAG_WORKITEM 0x6B576F49 /* 'IoWk' */
 #define IOP_MAX_WORK_DRIVERS 64
 
-/* Drivers with I/O work items queued or running, and an event set when a driver has none. */
+/* Drivers with I/O work items queued or running or IoCreateSystemThread threads running, and
+ * an event set when a driver has none. */
 typedef struct _IOP_DRIVER_WORK {
     PDRIVER_OBJECT Driver;
-    LONG Outstanding;
+    LONG Outstanding; /* work items and threads */
+    LONG Threads;
     KEVENT Idle;
 } IOP_DRIVER_WORK, *PIOP_DRIVER_WORK;
 
@@ -22,7 +25,7 @@ typedef struct _IO_WORKITEM {
         PIO_WORKITEM_ROUTINE_EX RoutineEx;
     };
     PVOID Context;
-    PIOP_DRIVER_WORK Tracking; /* the driver's count this item is in, while queued */
+    PVOID Tracking;           /* the driver's count this item is in, while queued */
     volatile LONG Queued;     /* from IoQueueWorkItem until its routine is called */
     BOOLEAN Extended;
 } IO_WORKITEM;
@@ -46,10 +49,11 @@ static PIOP_DRIVER_WORK IopFindDriverWork(PDRIVER_OBJECT Driver)
     return NULL;
 }
 
-/* Counts a queued item against its driver; a fixed table, as queueing may be at DISPATCH_LEVEL
- * where allocating is best avoided. */
-static PIOP_DRIVER_WORK IopTrackWorkItem(PDRIVER_OBJECT Driver)
+/* Counts a queued item or a thread against the driver of IoObject; a fixed table, as queueing
+ * may be at DISPATCH_LEVEL where allocating is best avoided. */
+PVOID IopReferenceDriverWork(PVOID IoObject, BOOLEAN Thread)
 {
+    PDRIVER_OBJECT Driver = IopDriverOfIoObject(IoObject);
     PIOP_DRIVER_WORK Entry;
     KIRQL OldIrql;
     KeAcquireSpinLock(&IopDriverWorkLock, &OldIrql);
@@ -59,11 +63,15 @@ static PIOP_DRIVER_WORK IopTrackWorkItem(PDRIVER_OBJECT Driver)
         if (Entry != NULL) {
             Entry->Driver = Driver;
             Entry->Outstanding = 0;
+            Entry->Threads = 0;
             KeInitializeEvent(&Entry->Idle, NotificationEvent, TRUE);
         }
     }
-    if (Entry != NULL && Entry->Outstanding++ == 0)
-        KeClearEvent(&Entry->Idle);
+    if (Entry != NULL) {
+        if (Entry->Outstanding++ == 0)
+            KeClearEvent(&Entry->Idle);
+        Entry->Threads += Thread;
+    }
     KeReleaseSpinLock(&IopDriverWorkLock, OldIrql);
     if (Entry == NULL)
         KdpLog("ntk: too many drivers with work items; unloading %wZ will not wait for its own\n",
@@ -71,42 +79,60 @@ static PIOP_DRIVER_WORK IopTrackWorkItem(PDRIVER_OBJECT Driver)
     return Entry;
 }
 
-static VOID IopUntrackWorkItem(PIOP_DRIVER_WORK Entry)
+VOID IopDereferenceDriverWork(PVOID Reference, BOOLEAN Thread)
 {
+    PIOP_DRIVER_WORK Entry = Reference;
     KIRQL OldIrql;
     if (Entry == NULL)
         return;
     KeAcquireSpinLock(&IopDriverWorkLock, &OldIrql);
+    Entry->Threads -= Thread;
     if (--Entry->Outstanding == 0)
         KeSetEvent(&Entry->Idle, IO_NO_INCREMENT, FALSE);
     KeReleaseSpinLock(&IopDriverWorkLock, OldIrql);
 }
 
 /* The loader calls this after DriverUnload and before it unmaps the image: it returns once no
- * I/O work item of the driver is queued or running. */
+ * I/O work item of the driver is queued or running and no IoCreateSystemThread thread of it
+ * runs. A thread the driver never stops keeps it waiting, as it keeps a driver loaded on
+ * Windows; ntk says so after a while. */
 VOID IopRundownDriverWorkItems(PDRIVER_OBJECT DriverObject)
 {
-    BOOLEAN Logged = FALSE;
+    BOOLEAN Logged = FALSE, Warned = FALSE;
     if (KeGetCurrentIrql() != PASSIVE_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)DriverObject, KeGetCurrentIrql(), 0,
                      (ULONG_PTR)IopRundownDriverWorkItems);
     for (;;) {
+        LARGE_INTEGER Slice;
         PIOP_DRIVER_WORK Entry;
-        LONG Outstanding;
+        LONG Outstanding, Threads;
         KIRQL OldIrql;
         KeAcquireSpinLock(&IopDriverWorkLock, &OldIrql);
         Entry = IopFindDriverWork(DriverObject);
         Outstanding = Entry ? Entry->Outstanding : 0;
+        Threads = Entry ? Entry->Threads : 0;
         if (Entry != NULL && Outstanding == 0)
             Entry->Driver = NULL; /* only this routine frees an entry, so Entry stays valid */
         KeReleaseSpinLock(&IopDriverWorkLock, OldIrql);
         if (Outstanding == 0)
             return;
-        if (!Logged)
+        if (!Logged && Threads == 0)
             KdpLog("ntk: unloading %wZ waits for %ld queued work item(s)\n",
                    &DriverObject->DriverName, (long)Outstanding);
+        else if (!Logged)
+            KdpLog("ntk: unloading %wZ waits for %ld work item(s) and %ld thread(s) from "
+                   "IoCreateSystemThread\n",
+                   &DriverObject->DriverName, (long)(Outstanding - Threads), (long)Threads);
         Logged = TRUE;
-        KeWaitForSingleObject(&Entry->Idle, Executive, KernelMode, FALSE, NULL);
+        Slice.QuadPart = -10LL * 1000 * 1000 * 5;
+        if (KeWaitForSingleObject(&Entry->Idle, Executive, KernelMode, FALSE, &Slice) ==
+                STATUS_TIMEOUT &&
+            !Warned && Threads > 0) {
+            KdpLog("ntk: %wZ has not stopped its IoCreateSystemThread thread(s); the driver "
+                   "stays loaded until they exit\n",
+                   &DriverObject->DriverName);
+            Warned = TRUE;
+        }
     }
 }
 
@@ -116,7 +142,7 @@ static VOID IopProcessWorkItem(PVOID Parameter)
     PIO_WORKITEM IoWorkItem = Parameter;
     PVOID IoObject = IoWorkItem->IoObject;
     PVOID Context = IoWorkItem->Context;
-    PIOP_DRIVER_WORK Tracking = IoWorkItem->Tracking;
+    PVOID Tracking = IoWorkItem->Tracking;
     ULONG_PTR Routine;
 
     /* Dequeued before its routine runs: the routine may free the item or queue it again. */
@@ -133,7 +159,7 @@ static VOID IopProcessWorkItem(PVOID Parameter)
     }
     /* Blame the driver's routine, not this one, if it returned at a bad IRQL. */
     ExpCheckWorkerReturn(Routine, Context, IoWorkItem);
-    IopUntrackWorkItem(Tracking);
+    IopDereferenceDriverWork(Tracking, FALSE);
     ObfDereferenceObject(IoObject);
 }
 
@@ -160,11 +186,11 @@ static BOOLEAN IopQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE Ro
     IoWorkItem->Context = Context;
     /* The device object, and through it the driver, stays until the routine has returned. */
     ObfReferenceObject(IoWorkItem->IoObject);
-    IoWorkItem->Tracking = IopTrackWorkItem(IopDriverOfIoObject(IoWorkItem->IoObject));
+    IoWorkItem->Tracking = IopReferenceDriverWork(IoWorkItem->IoObject, FALSE);
     ExInitializeWorkItem(&IoWorkItem->WorkItem, IopProcessWorkItem, IoWorkItem);
     if (ExpQueueWorkItem(&IoWorkItem->WorkItem, QueueType, IfIdle, Caller))
         return TRUE;
-    IopUntrackWorkItem(IoWorkItem->Tracking);
+    IopDereferenceDriverWork(IoWorkItem->Tracking, FALSE);
     ObfDereferenceObject(IoWorkItem->IoObject);
     __atomic_store_n(&IoWorkItem->Queued, 0, __ATOMIC_RELEASE);
     return FALSE;
@@ -245,6 +271,9 @@ PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
+    if (KeGetCurrentIrql() > DISPATCH_LEVEL)
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)IoWorkItem, KeGetCurrentIrql(), 0,
+                     (ULONG_PTR)__builtin_return_address(0));
     IopCheckNotQueued(IoWorkItem);
     ExFreePoolWithTag(IoWorkItem, IOP_TAG_WORKITEM);
 }

@@ -87,7 +87,7 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus)
 VOID IoFreeIrp(PIRP Irp)
 {
     if (Irp->Type != IO_TYPE_IRP)
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0);
     Irp->Type = 0;
     if ((Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
         IopIrpCache.Count[(int)Irp->StackCount] < IOP_IRP_CACHE_DEPTH && KiCurrentThread) {
@@ -102,9 +102,9 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     PIO_STACK_LOCATION Stack;
     PDRIVER_OBJECT Driver;
     if (Irp->Type != IO_TYPE_IRP)
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x03, (ULONG_PTR)Irp, 0, 0);
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Irp, KeGetCurrentIrql(), 0, 0);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x10, KeGetCurrentIrql(), 0, 0);
     Irp->CurrentLocation--;
     if (Irp->CurrentLocation <= 0)
         KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
@@ -115,10 +115,13 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         KIRQL Irql = KeGetCurrentIrql();
         PDRIVER_DISPATCH Dispatch = Driver->MajorFunction[Stack->MajorFunction];
         NTSTATUS Status = Dispatch(DeviceObject, Irp);
-        /* A dispatch routine returns at the IRQL it was called at (Verifier's IrqlReturn). */
-        if (KeGetCurrentIrql() != Irql)
-            KiIrqlUnexpected(KeGetCurrentIrql(), Irql, (PVOID)Dispatch, (ULONG_PTR)Irp,
-                             (ULONG_PTR)DeviceObject);
+        /* A dispatch routine returns at the IRQL it was called at (I/O verification, 0x05). */
+        if (KeGetCurrentIrql() != Irql) {
+            KdpLog("ntk: dispatch routine %p returned at IRQL %u, called at IRQL %u\n",
+                   (PVOID)Dispatch, KeGetCurrentIrql(), Irql);
+            KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject,
+                         Irql, KeGetCurrentIrql());
+        }
         return Status;
     }
 }
@@ -219,10 +222,15 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 
     if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > Irp->StackCount + 1)
         KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
-    if (Irp->IoStatus.Status == STATUS_PENDING)
-        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x0E, (ULONG_PTR)Irp, 0, 0);
+    if (Irp->IoStatus.Status == STATUS_PENDING || Irp->IoStatus.Status == -1)
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x06, (ULONG)Irp->IoStatus.Status,
+                     (ULONG_PTR)Irp, 0);
+    if (Irp->CancelRoutine != NULL)
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x07, (ULONG_PTR)Irp->CancelRoutine,
+                     (ULONG_PTR)Irp, 0);
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Irp, KeGetCurrentIrql(), 0, 0);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x0E, KeGetCurrentIrql(),
+                     (ULONG_PTR)Irp, 0);
 
     /* Walk the stack bottom-up, from the current location to the top driver's. */
     for (Stack = IoGetCurrentIrpStackLocation(Irp); Irp->CurrentLocation <= Irp->StackCount;

@@ -144,17 +144,22 @@ static PKAPC KiNextKernelApc(PKTHREAD Thread)
     return NULL;
 }
 
-BOOLEAN KiHasDeliverableKernelApc(PKTHREAD Thread)
+/* Dispatcher lock held. */
+BOOLEAN KiFirstKernelApcRunnable(PKTHREAD Thread)
 {
     PLIST_ENTRY Head = &Thread->ApcListHead[KernelMode];
-    BOOLEAN Deliverable = FALSE;
+    PKAPC Apc;
+    if (IsListEmpty(Head) || Thread->SpecialApcDisable != 0)
+        return FALSE;
+    Apc = CONTAINING_RECORD(Head->Flink, KAPC, ApcListEntry);
+    return KiIsSpecialApc(Apc) || (Thread->KernelApcDisable == 0 && !Thread->KernelApcInProgress);
+}
+
+BOOLEAN KiHasDeliverableKernelApc(PKTHREAD Thread)
+{
+    BOOLEAN Deliverable;
     KiAcquireDispatcherLock();
-    if (!IsListEmpty(Head)) {
-        PKAPC Apc = CONTAINING_RECORD(Head->Flink, KAPC, ApcListEntry);
-        Deliverable = Thread->SpecialApcDisable == 0 &&
-                      (KiIsSpecialApc(Apc) ||
-                       (Thread->KernelApcDisable == 0 && !Thread->KernelApcInProgress));
-    }
+    Deliverable = KiFirstKernelApcRunnable(Thread);
     KiReleaseDispatcherLock();
     return Deliverable;
 }

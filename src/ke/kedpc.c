@@ -183,7 +183,7 @@ VOID KiRetireDpcList(KPRCB *Prcb)
     PVOID Arg1, Arg2;
     PKDPC Dpc;
     while ((Dpc = KiPopDpc(Prcb, FALSE, &Arg1, &Arg2)) != NULL) {
-        Prcb->DpcStartTime = KiHostNanoseconds();
+        Prcb->DpcStartTime = KiQueryInterruptTime();
         Prcb->CurrentDpc = Dpc;
         KiCallDpc(Dpc, Arg1, Arg2, DISPATCH_LEVEL);
         Prcb->CurrentDpc = NULL;
@@ -208,12 +208,14 @@ VOID KiDpcWatchdogCheck(VOID)
         KPRCB *Prcb = &KiProcessorBlock[i];
         PKDPC Dpc = Prcb->CurrentDpc;
         ULONGLONG Start = Prcb->DpcStartTime;
-        if (Dpc != NULL && KiHostNanoseconds() - Start > (ULONGLONG)KiDpcWatchdogMs * 1000000ULL) {
+        ULONGLONG Elapsed = KiQueryInterruptTime() - Start; /* 100 ns */
+        if (Dpc != NULL && Elapsed > (ULONGLONG)KiDpcWatchdogMs * 10000ULL) {
             KdpLog("ntk: DPC %p (routine %p) on processor %u ran longer than %u ms\n", Dpc,
                    Dpc->DeferredRoutine, i, KiDpcWatchdogMs);
-            /* Parameter 1 = 0: a single DPC exceeded its time allotment; 2/3 in ticks. */
-            KeBugCheckEx(DPC_WATCHDOG_VIOLATION, 0, (KiHostNanoseconds() - Start) / 15625000ULL,
-                         (ULONGLONG)KiDpcWatchdogMs * 1000000ULL / 15625000ULL,
+            /* Parameter 1 = 0: a single DPC exceeded its time allotment; 2 and 3 in clock
+             * ticks (15.625 ms). */
+            KeBugCheckEx(DPC_WATCHDOG_VIOLATION, 0, Elapsed / 156250ULL,
+                         (ULONGLONG)KiDpcWatchdogMs * 10000ULL / 156250ULL,
                          (ULONG_PTR)Dpc->DeferredRoutine);
         }
     }

@@ -178,9 +178,10 @@ ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber)
 /* Moves the thread onto a processor of Affinity; it must not own its processor. */
 static VOID KiSetAffinity(PKTHREAD Thread, KAFFINITY Affinity)
 {
+    /* An affinity naming no active processor has no effect, as the WDK says. */
     Affinity &= KiActiveProcessors();
     if (Affinity == 0)
-        KeBugCheckEx(INVALID_AFFINITY_SET, Affinity, KiActiveProcessors(), 0, 0);
+        return;
     if (Thread->Irql >= DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Thread->Irql, 0, 0);
     Thread->Affinity = Affinity;

@@ -40,10 +40,17 @@ LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency)
     return Counter;
 }
 
-/* A stall busy-waits in real time, even under virtual time: the processor is not idle. */
+/* A stall busy-waits. Under virtual time it is the one way a busy thread moves the clock: the
+ * stall's length passes at once, so counters, timeouts and the DPC watchdog all see it. */
 VOID KeStallExecutionProcessor(ULONG MicroSeconds)
 {
-    ULONGLONG End = KiHostNanoseconds() + (ULONGLONG)MicroSeconds * 1000;
+    ULONGLONG End;
+    if (KiVirtualTime) {
+        KiAdvanceVirtualTime((ULONGLONG)MicroSeconds * 10);
+        KiDpcWatchdogCheck();
+        return;
+    }
+    End = KiHostNanoseconds() + (ULONGLONG)MicroSeconds * 1000;
     while (KiHostNanoseconds() < End)
         __builtin_ia32_pause();
 }

@@ -61,6 +61,12 @@ static VOID KiWakeClock(VOID)
     syscall(SYS_futex, &KiClockSignal, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
+VOID KiAdvanceVirtualTime(ULONGLONG Delta)
+{
+    __atomic_add_fetch(&KiVirtualInterruptTime, Delta, __ATOMIC_SEQ_CST);
+    KiWakeClock(); /* timers may be due now */
+}
+
 /* ---- Busy/idle accounting ---- */
 
 VOID KiThreadStarted(VOID)

@@ -147,11 +147,12 @@ static NTSTATUS KiTrySatisfy(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_
     }
 }
 
-/* Can a kernel APC be delivered to Thread now (it waits or runs at PASSIVE_LEVEL)? */
+/* Dispatcher lock held: can the first queued kernel APC run now (PASSIVE_LEVEL, no region
+ * holding it back)? */
 static BOOLEAN KiKernelApcDeliverable(PKTHREAD Thread)
 {
     return Thread->KernelApcPending && Thread->Irql == PASSIVE_LEVEL &&
-           Thread->SpecialApcDisable == 0 && !Thread->DeliveringApcs;
+           !Thread->DeliveringApcs && KiFirstKernelApcRunnable(Thread);
 }
 
 /* The one wait: Count objects (none for a delay), NT timeouts, alerts and APCs. Kernel APCs

@@ -19,7 +19,7 @@ struct DECLSPEC_ALIGN(64) _KPRCB {
     volatile int DpcThreadIdle;
     /* The DPC running now, for the watchdog. */
     PKDPC volatile CurrentDpc;
-    volatile ULONGLONG DpcStartTime; /* host monotonic ns */
+    volatile ULONGLONG DpcStartTime; /* interrupt time (100 ns), virtual under virtual time */
 };
 
 extern KPRCB KiProcessorBlock[KI_MAX_PROCESSORS];
@@ -31,5 +31,6 @@ VOID KiRunThreadedDpcs(KPRCB *Prcb);
 VOID KiSignalDpcThread(KPRCB *Prcb);
 ULONGLONG KiHostNanoseconds(VOID);
 VOID KiDpcWatchdogCheck(VOID);
+VOID KiAdvanceVirtualTime(ULONGLONG Delta);
 
 #endif

@@ -347,9 +347,9 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
     DbgPrint("kmtest_apc: start\n");
-    TestRegions();
-    TestSelf();
-    TestBlockedThread();
+    KMT_RUN("kmtest_apc", TestRegions());
+    KMT_RUN("kmtest_apc", TestSelf());
+    KMT_RUN("kmtest_apc", TestBlockedThread());
     CHECK(!KeAreApcsDisabled());
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     return KmtFinish("kmtest_apc");

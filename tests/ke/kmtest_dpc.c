@@ -342,14 +342,14 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     CHECK(Count >= 1 && Count <= 64);
     if (Count < 1 || Count > 64)
         Count = 1;
-    TestInitialize();
-    TestInsertAtPassive();
-    TestInsertAtDispatch();
-    TestRemove();
-    TestImportanceOrder();
-    TestTargetProcessor();
-    TestFlush();
-    TestThreadedDpc();
+    KMT_RUN("kmtest_dpc", TestInitialize());
+    KMT_RUN("kmtest_dpc", TestInsertAtPassive());
+    KMT_RUN("kmtest_dpc", TestInsertAtDispatch());
+    KMT_RUN("kmtest_dpc", TestRemove());
+    KMT_RUN("kmtest_dpc", TestImportanceOrder());
+    KMT_RUN("kmtest_dpc", TestTargetProcessor());
+    KMT_RUN("kmtest_dpc", TestFlush());
+    KMT_RUN("kmtest_dpc", TestThreadedDpc());
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     return KmtFinish("kmtest_dpc");
 }

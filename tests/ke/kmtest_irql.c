@@ -204,11 +204,11 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
     DbgPrint("kmtest_irql: start\n");
-    TestRaiseLower();
-    TestSpinLocks();
-    TestApcDisableVsIrql();
-    TestAllowedAtDispatch();
-    TestThreadStartsPassive();
+    KMT_RUN("kmtest_irql", TestRaiseLower());
+    KMT_RUN("kmtest_irql", TestSpinLocks());
+    KMT_RUN("kmtest_irql", TestApcDisableVsIrql());
+    KMT_RUN("kmtest_irql", TestAllowedAtDispatch());
+    KMT_RUN("kmtest_irql", TestThreadStartsPassive());
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     return KmtFinish("kmtest_irql");
 }

@@ -62,6 +62,13 @@ static inline NTSTATUS KmtPoll(PVOID Object)
     return KeWaitForSingleObject(Object, Executive, KernelMode, FALSE, &zero);
 }
 
+/* Runs one test function, saying so first (so that a hang shows where it is). */
+#define KMT_RUN(Name, Call)                                                                      \
+    do {                                                                                         \
+        DbgPrint("%s: %s\n", Name, #Call);                                                       \
+        Call;                                                                                    \
+    } while (0)
+
 /* The end of every DriverEntry: "N passed, M failed", then NAME: all checks passed / FAILED. */
 static inline NTSTATUS KmtFinish(PCSTR Name)
 {

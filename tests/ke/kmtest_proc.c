@@ -82,8 +82,13 @@ static void TestAffinity(void)
         KeRevertToUserAffinityThreadEx(prev);
         CHECK(KeGetCurrentProcessorNumber() < Count);
     }
+}
 
-    /* A mask with no active processor has no effect (the WDK: "the call has no effect"). */
+/* A mask with no active processor in it has no effect (the WDK: "If either of these conditions
+ * is not met, the call to KeSetSystemAffinityThreadEx has no effect"). Last, since a kernel
+ * that bug checks here would stop the other tests. */
+static void TestInvalidAffinity(void)
+{
     if (Count < 64) {
         KAFFINITY prev = KeSetSystemAffinityThreadEx(1);
         CHECK_EQ(KeGetCurrentProcessorNumber(), 0);
@@ -100,7 +105,7 @@ static void TestAffinity(void)
 /* Two system threads pinned to one processor each raise to DISPATCH_LEVEL and update a shared,
  * non-atomic counter in a loop, with a "was anyone else here" flag: at DISPATCH_LEVEL a thread
  * is the only one running on its processor, so they never overlap and no update is lost. */
-#define EXCL_ITERATIONS 4000
+#define EXCL_ITERATIONS 20000
 #define EXCL_THREADS 2
 
 static volatile LONG ExclInside;
@@ -133,7 +138,7 @@ static VOID ExclThread(PVOID Context)
         ExclInside = 1;
         /* A read-modify-write with room in the middle for another thread to interleave. */
         LONG value = ExclCounter;
-        for (volatile int spin = 0; spin < 50; spin++) {
+        for (volatile int spin = 0; spin < 200; spin++) {
         }
         if (ExclInside != 1)
             ExclOverlaps++;
@@ -183,12 +188,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
     DbgPrint("kmtest_proc: start\n");
-    TestCount();
-    TestAffinity();
+    KMT_RUN("kmtest_proc", TestCount());
+    KMT_RUN("kmtest_proc", TestAffinity());
     /* Same processor: processor 0, and the last one. */
-    TestDispatchExclusive(0);
+    KMT_RUN("kmtest_proc", TestDispatchExclusive(0));
     if (Count > 1)
-        TestDispatchExclusive(Count - 1);
+        KMT_RUN("kmtest_proc", TestDispatchExclusive(Count - 1));
+    KMT_RUN("kmtest_proc", TestInvalidAffinity());
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     return KmtFinish("kmtest_proc");
 }

@@ -409,14 +409,14 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(RegistryPath);
     DbgPrint("kmtest_timer: start\n");
     Increment = KeQueryTimeIncrement();
-    TestInitialize();
-    TestSetCancel();
-    TestNotificationExpiry();
-    TestSynchronizationTimer();
-    TestPeriodic();
-    TestReset();
-    TestClocks();
-    TestDelay();
+    KMT_RUN("kmtest_timer", TestInitialize());
+    KMT_RUN("kmtest_timer", TestSetCancel());
+    KMT_RUN("kmtest_timer", TestNotificationExpiry());
+    KMT_RUN("kmtest_timer", TestSynchronizationTimer());
+    KMT_RUN("kmtest_timer", TestPeriodic());
+    KMT_RUN("kmtest_timer", TestReset());
+    KMT_RUN("kmtest_timer", TestClocks());
+    KMT_RUN("kmtest_timer", TestDelay());
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     return KmtFinish("kmtest_timer");
 }

@@ -136,8 +136,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(RegistryPath);
     DbgPrint("kmtest_vtime: start\n");
     for (int i = 0; i < ITERATIONS; i++)
-        TestTenMinutePeriodic(i);
-    TestLongWaits();
-    TestWakeOrder();
+        KMT_RUN("kmtest_vtime", TestTenMinutePeriodic(i));
+    KMT_RUN("kmtest_vtime", TestLongWaits());
+    KMT_RUN("kmtest_vtime", TestWakeOrder());
     return KmtFinish("kmtest_vtime");
 }

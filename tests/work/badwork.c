@@ -64,22 +64,31 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     if (item == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
     ExInitializeWorkItem(&BwItem, BwExRoutine, NULL);
-    /* Modes 1 and 5 use a queue nothing has used yet, so its first worker is still starting
-     * when the second call comes and the item is certainly still queued. */
+    /* Modes 1 and 5 keep the item queued for certain: at DISPATCH_LEVEL this thread owns its
+     * processor, and under `ntk run --cpus 1` no worker can take the queue's spin lock until
+     * it lowers IRQL (with more processors, the queue's first worker is still starting). */
     switch (BADWORK_MODE) {
-    case 1:
+    case 1: {
+        KIRQL old;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
         IoQueueWorkItem(item, BwIoRoutine, BackgroundWorkQueue, NULL);
         DbgPrint("badwork: queueing the same I/O work item again\n");
         IoQueueWorkItem(item, BwIoRoutine, BackgroundWorkQueue, NULL);
+        KeLowerIrql(old);
         break;
+    }
     case 2:
         IoQueueWorkItem(item, BwIoRoutine, DelayedWorkQueue, NULL);
         break;
-    case 5:
+    case 5: {
+        KIRQL old;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
         IoQueueWorkItem(item, BwIoRoutine, BackgroundWorkQueue, NULL);
         DbgPrint("badwork: freeing a queued I/O work item\n");
         IoFreeWorkItem(item);
+        KeLowerIrql(old);
         break;
+    }
     case 7: {
         KIRQL old;
         KeRaiseIrql(HIGH_LEVEL, &old);
