@@ -1,6 +1,7 @@
 /* Ex: event objects (ExEventObjectType) and their services; named events live in
  * \BaseNamedObjects when created from user mode. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 static POBJECT_TYPE ExpEventType, ExpSemaphoreType;
 POBJECT_TYPE *ExEventObjectType = &ExpEventType;
@@ -81,6 +82,7 @@ NTSTATUS ZwCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                        POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,
                        BOOLEAN InitialState)
 {
+    VF_CHECK_IRQL(ZwCreateEvent);
     KPROCESSOR_MODE Old = KiSetPreviousMode(KernelMode);
     NTSTATUS Status = ExpCreateEvent(EventHandle, DesiredAccess, ObjectAttributes, EventType,
                                      InitialState, KernelMode);
@@ -122,6 +124,7 @@ NTSTATUS NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
 NTSTATUS ZwOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                      POBJECT_ATTRIBUTES ObjectAttributes)
 {
+    VF_CHECK_IRQL(ZwOpenEvent);
     KPROCESSOR_MODE Old = KiSetPreviousMode(KernelMode);
     NTSTATUS Status = ExpOpenEvent(EventHandle, DesiredAccess, ObjectAttributes, KernelMode);
     KiSetPreviousMode(Old);
@@ -196,5 +199,6 @@ NTSTATUS NtClearEvent(HANDLE EventHandle)
 
 NTSTATUS ZwClearEvent(HANDLE EventHandle)
 {
+    VF_CHECK_IRQL(ZwClearEvent);
     return ExpEventOperation(EventHandle, ExpClear, NULL, KernelMode);
 }

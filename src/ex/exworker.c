@@ -3,6 +3,7 @@
  * work item that waits for another one on the same queue does not deadlock. Workers live in
  * the System process and never exit, as on Windows. */
 #include "exworker.h"
+#include "../vf/vfddi.h"
 
 _Static_assert(sizeof(WORK_QUEUE_ITEM) == 0x20, "WORK_QUEUE_ITEM is 0x20 bytes on x64");
 
@@ -11,9 +12,9 @@ _Static_assert(sizeof(WORK_QUEUE_ITEM) == 0x20, "WORK_QUEUE_ITEM is 0x20 bytes o
 typedef struct _EXP_WORK_QUEUE {
     KSPIN_LOCK Lock;
     LIST_ENTRY ItemList;
-    KSEMAPHORE Semaphore; /* one count per queued item */
+    KEVENT Wake;          /* synchronization event: wakes one idle worker */
     ULONG Items;          /* in ItemList */
-    ULONG Idle;           /* workers waiting on (or about to wait on) the semaphore */
+    ULONG Idle;           /* workers waiting on (or about to wait on) Wake */
     ULONG Threads;        /* workers started or being started */
     KPRIORITY Priority;
 } EXP_WORK_QUEUE, *PEXP_WORK_QUEUE;
@@ -26,7 +27,8 @@ static BOOLEAN ExpWorkQueuesReady;
 static const KPRIORITY ExpQueuePriority[MaximumWorkQueue] = { 13, 12, 15, 8, 7, 18, 14 };
 
 /* The kernel has no Ex start-up hook for workers, so the queues initialize on first use, which
- * may come from a DPC: a spin lock, not a mutex, guards it. */
+ * may come from a DPC: a spin lock, not a mutex, guards it, and the queue's wait object is an
+ * event (KeInitializeEvent is callable at any IRQL; KeInitializeSemaphore is not). */
 static VOID ExpInitializeWorkQueues(VOID)
 {
     KIRQL OldIrql;
@@ -38,7 +40,7 @@ static VOID ExpInitializeWorkQueues(VOID)
         for (i = 0; i < MaximumWorkQueue; i++) {
             KeInitializeSpinLock(&ExpWorkQueue[i].Lock);
             InitializeListHead(&ExpWorkQueue[i].ItemList);
-            KeInitializeSemaphore(&ExpWorkQueue[i].Semaphore, 0, MAXLONG);
+            KeInitializeEvent(&ExpWorkQueue[i].Wake, SynchronizationEvent, FALSE);
             ExpWorkQueue[i].Priority = ExpQueuePriority[i];
         }
         __atomic_store_n(&ExpWorkQueuesReady, TRUE, __ATOMIC_RELEASE);
@@ -77,12 +79,16 @@ static VOID ExpWorkerLoop(PEXP_WORK_QUEUE Queue)
         PVOID Parameter;
         KIRQL OldIrql;
 
+        /* A wake merged with another (the event was already set) leaves an item behind: the
+         * worker that woke takes every item before it waits again. */
         KeAcquireSpinLock(&Queue->Lock, &OldIrql);
-        Queue->Idle++;
-        KeReleaseSpinLock(&Queue->Lock, OldIrql);
-        KeWaitForSingleObject(&Queue->Semaphore, WrQueue, KernelMode, FALSE, NULL);
-        KeAcquireSpinLock(&Queue->Lock, &OldIrql);
-        Queue->Idle--;
+        while (IsListEmpty(&Queue->ItemList)) {
+            Queue->Idle++;
+            KeReleaseSpinLock(&Queue->Lock, OldIrql);
+            KeWaitForSingleObject(&Queue->Wake, WrQueue, KernelMode, FALSE, NULL);
+            KeAcquireSpinLock(&Queue->Lock, &OldIrql);
+            Queue->Idle--;
+        }
         Queue->Items--;
         Item = CONTAINING_RECORD(RemoveHeadList(&Queue->ItemList), WORK_QUEUE_ITEM, List);
         Routine = Item->WorkerRoutine;
@@ -175,7 +181,7 @@ BOOLEAN ExpQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType, B
     if (Grow)
         Queue->Threads++;
     KeReleaseSpinLock(&Queue->Lock, OldIrql);
-    KeReleaseSemaphore(&Queue->Semaphore, 0, 1, FALSE);
+    KeSetEvent(&Queue->Wake, 0, FALSE);
     if (Grow)
         ExpCreateWorker(Queue);
     return TRUE;
@@ -183,5 +189,6 @@ BOOLEAN ExpQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType, B
 
 VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
 {
+    VF_CHECK_IRQL(ExQueueWorkItem);
     ExpQueueWorkItem(WorkItem, QueueType, FALSE, __builtin_return_address(0));
 }

@@ -1,6 +1,7 @@
 /* Ex: fast mutexes. Count holds FM_LOCK_BIT while free; contenders wait on the event, granted
  * in FIFO order by the dispatcher. Acquire raises to APC_LEVEL; the Unsafe forms do not. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex)
 {
@@ -36,6 +37,7 @@ static VOID ExpRelease(PFAST_MUTEX FastMutex)
 
 VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
+    VF_CHECK_IRQL(ExAcquireFastMutex);
     KIRQL Old;
     if (KeGetCurrentIrql() > APC_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)FastMutex, KeGetCurrentIrql(), 0, 0);
@@ -46,6 +48,7 @@ VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
 
 VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
 {
+    VF_CHECK_IRQL(ExReleaseFastMutex);
     KIRQL Old = (KIRQL)FastMutex->OldIrql;
     ExpRelease(FastMutex);
     KeLowerIrql(Old);
@@ -53,6 +56,7 @@ VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
 
 BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
+    VF_CHECK_IRQL(ExTryToAcquireFastMutex);
     KIRQL Old = KfRaiseIrql(APC_LEVEL);
     if (InterlockedCompareExchange(&FastMutex->Count, 0, FM_LOCK_BIT) != FM_LOCK_BIT) {
         KeLowerIrql(Old);
@@ -65,10 +69,12 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
 
 VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    VF_CHECK_IRQL(ExAcquireFastMutexUnsafe);
     ExpAcquire(FastMutex);
 }
 
 VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    VF_CHECK_IRQL(ExReleaseFastMutexUnsafe);
     ExpRelease(FastMutex);
 }

@@ -1,6 +1,7 @@
 /* Ex: the pool DDIs, over the allocator in pool.c. The caller's return address attributes
  * each block to the driver that asked for it (the verifier's leak check uses it). */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller);
 VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag);
@@ -38,23 +39,27 @@ static PVOID ExpAllocate2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PVO
 
 PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
+    VF_CHECK_IRQL(ExAllocatePool2);
     return ExpAllocate2(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
 }
 
 PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
+    VF_CHECK_IRQL(ExAllocatePoolZero);
     return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, TRUE,
                            __builtin_return_address(0));
 }
 
 PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
+    VF_CHECK_IRQL(ExAllocatePoolUninitialized);
     return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
                            __builtin_return_address(0));
 }
 
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
+    VF_CHECK_IRQL(ExAllocatePoolWithTag);
     PVOID Block = ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
                                   __builtin_return_address(0));
     if (Block == NULL && (PoolType & POOL_RAISE_IF_ALLOCATION_FAILURE))
@@ -64,6 +69,7 @@ PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 
 PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
+    VF_CHECK_IRQL(ExAllocatePoolWithQuotaTag);
     /* Quota is not charged yet; without POOL_QUOTA_FAIL_INSTEAD_OF_RAISE a failure raises. */
     PVOID Block = ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
                                   __builtin_return_address(0));
@@ -75,6 +81,7 @@ PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
 PVOID ExAllocatePoolWithTagPriority(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag,
                                     EX_POOL_PRIORITY Priority)
 {
+    VF_CHECK_IRQL(ExAllocatePoolWithTagPriority);
     UNREFERENCED_PARAMETER(Priority);
     return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
                            __builtin_return_address(0));
@@ -82,22 +89,26 @@ PVOID ExAllocatePoolWithTagPriority(POOL_TYPE PoolType, SIZE_T NumberOfBytes, UL
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
+    VF_CHECK_IRQL(ExAllocatePool);
     return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, EXP_TAG_NONE, FALSE,
                            __builtin_return_address(0));
 }
 
 VOID ExFreePool(PVOID P)
 {
+    VF_CHECK_IRQL(ExFreePool);
     ExpFreePool(P, 0, FALSE);
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
+    VF_CHECK_IRQL(ExFreePoolWithTag);
     ExpFreePool(P, Tag, Tag != 0);
 }
 
 VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedParametersCount)
 {
+    VF_CHECK_IRQL(ExFreePool2);
     UNREFERENCED_PARAMETER(ExtendedParameters);
     if (ExtendedParametersCount != 0) {
         KdpLog("ntk: ExFreePool2 with extended parameters (secure pools) is not implemented\n");

@@ -1,6 +1,7 @@
 /* Io: IRPs that drivers build for requests to other drivers. They complete through the same
  * path as the I/O manager's own: status block, event, buffered copy-back, then freed. */
 #include "iop.h"
+#include "../vf/vfddi.h"
 
 #define IOP_TAG_SYSTEM_BUFFER 0x42537249 /* 'IrSB' */
 
@@ -23,6 +24,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
                                    ULONG OutputBufferLength, BOOLEAN InternalDeviceIoControl,
                                    PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
 {
+    VF_CHECK_IRQL(IoBuildDeviceIoControlRequest);
     PIOP_IRP_CONTEXT Context;
     PIO_STACK_LOCATION Stack;
     PIRP Irp = IopBuildIrp(DeviceObject,
@@ -111,6 +113,7 @@ PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObje
                                   ULONG Length, PLARGE_INTEGER StartingOffset, PKEVENT Event,
                                   PIO_STATUS_BLOCK IoStatusBlock)
 {
+    VF_CHECK_IRQL(IoBuildSynchronousFsdRequest);
     return IopBuildFsdRequest(MajorFunction, DeviceObject, Buffer, Length, StartingOffset, Event,
                               IoStatusBlock);
 }
@@ -119,6 +122,7 @@ PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObj
                                    PVOID Buffer, ULONG Length, PLARGE_INTEGER StartingOffset,
                                    PIO_STATUS_BLOCK IoStatusBlock)
 {
+    VF_CHECK_IRQL(IoBuildAsynchronousFsdRequest);
     return IopBuildFsdRequest(MajorFunction, DeviceObject, Buffer, Length, StartingOffset, NULL,
                               IoStatusBlock);
 }

@@ -1,6 +1,7 @@
 /* Io: device objects, device stacks, symbolic links, and opening a device (the parse
  * procedure of device objects, which creates a file object and sends IRP_MJ_CREATE). */
 #include "iop.h"
+#include "../vf/vfddi.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
                         ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                         PDEVICE_OBJECT *DeviceObject)
 {
+    VF_CHECK_IRQL(IoCreateDevice);
     OBJECT_ATTRIBUTES Attributes;
     WCHAR AutoName[32];
     UNICODE_STRING AutoString;
@@ -84,6 +86,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 
 VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
 {
+    VF_CHECK_IRQL(IoDeleteDevice);
     PDEVICE_OBJECT *Link;
     PDRIVER_OBJECT Driver = DeviceObject->DriverObject;
     pthread_mutex_lock(&IopDatabaseLock);
@@ -111,6 +114,7 @@ VOID IopDeleteDevice(PVOID Object)
  * aligned pointers, done without the lock on every request. */
 PDEVICE_OBJECT IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject)
 {
+    VF_CHECK_IRQL(IoGetAttachedDevice);
     PDEVICE_OBJECT Above;
     while ((Above = __atomic_load_n(&DeviceObject->AttachedDevice, __ATOMIC_ACQUIRE)) != NULL)
         DeviceObject = Above;
@@ -119,6 +123,7 @@ PDEVICE_OBJECT IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject)
 
 PDEVICE_OBJECT IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject)
 {
+    VF_CHECK_IRQL(IoGetAttachedDeviceReference);
     PDEVICE_OBJECT Top;
     pthread_mutex_lock(&IopDatabaseLock);
     for (Top = DeviceObject; Top->AttachedDevice; Top = Top->AttachedDevice)
@@ -130,12 +135,14 @@ PDEVICE_OBJECT IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject)
 
 PDEVICE_OBJECT IoGetRelatedDeviceObject(PFILE_OBJECT FileObject)
 {
+    VF_CHECK_IRQL(IoGetRelatedDeviceObject);
     return IoGetAttachedDevice(FileObject->DeviceObject);
 }
 
 PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
                                            PDEVICE_OBJECT TargetDevice)
 {
+    VF_CHECK_IRQL(IoAttachDeviceToDeviceStack);
     PDEVICE_OBJECT Top;
     pthread_mutex_lock(&IopDatabaseLock);
     for (Top = TargetDevice; Top->AttachedDevice; Top = Top->AttachedDevice)
@@ -157,6 +164,7 @@ PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
 
 VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 {
+    VF_CHECK_IRQL(IoDetachDevice);
     pthread_mutex_lock(&IopDatabaseLock);
     if (TargetDevice->AttachedDevice) {
         TargetDevice->AttachedDevice->DeviceObjectExtension->AttachedTo = NULL;
@@ -167,6 +175,7 @@ VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 
 NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
 {
+    VF_CHECK_IRQL(IoCreateSymbolicLink);
     if (KeGetCurrentIrql() != PASSIVE_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, KeGetCurrentIrql(), 0, 0);
     return ObpCreateSymbolicLinkByName(SymbolicLinkName, DeviceName, TRUE);
@@ -174,6 +183,7 @@ NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
 
 NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 {
+    VF_CHECK_IRQL(IoDeleteSymbolicLink);
     PVOID Link;
     NTSTATUS Status = ObReferenceObjectByName(SymbolicLinkName, OBJ_OPENLINK | OBJ_CASE_INSENSITIVE,
                                               NULL, 0, ObpSymbolicLinkObjectType, KernelMode, NULL,
@@ -188,6 +198,7 @@ NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess,
                                   PFILE_OBJECT *FileObject, PDEVICE_OBJECT *DeviceObject)
 {
+    VF_CHECK_IRQL(IoGetDeviceObjectPointer);
     IO_STATUS_BLOCK IoStatus;
     PFILE_OBJECT File;
     HANDLE Handle;

@@ -2,6 +2,7 @@
  * IRP builders drivers use. Buffers are probed here; buffered transfers go through a system
  * buffer in pool; neither I/O hands the driver the caller's own pointers. */
 #include "iop.h"
+#include "../vf/vfddi.h"
 #include <string.h>
 
 #define IOP_TAG_SYSTEM_BUFFER 0x42537249 /* 'IrSB' */
@@ -86,6 +87,7 @@ NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
                       PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
                       ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer, ULONG EaLength)
 {
+    VF_CHECK_IRQL(ZwCreateFile);
     UNREFERENCED_PARAMETER(AllocationSize);
     UNREFERENCED_PARAMETER(EaBuffer);
     UNREFERENCED_PARAMETER(EaLength);
@@ -106,6 +108,7 @@ NTSTATUS ZwOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
                     POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
                     ULONG ShareAccess, ULONG OpenOptions)
 {
+    VF_CHECK_IRQL(ZwOpenFile);
     IOP_ZW_SERVICE(IopCreateFileCommon(FileHandle, DesiredAccess, ObjectAttributes, IoStatusBlock,
                                        0, ShareAccess, FILE_OPEN, OpenOptions, KernelMode));
 }
@@ -319,6 +322,7 @@ NTSTATUS ZwReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
                     PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length,
                     PLARGE_INTEGER ByteOffset, PULONG Key)
 {
+    VF_CHECK_IRQL(ZwReadFile);
     IOP_ZW_SERVICE(IopReadWrite(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer,
                                 Length, ByteOffset, Key, IRP_MJ_READ));
 }
@@ -327,6 +331,7 @@ NTSTATUS ZwWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine
                      PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length,
                      PLARGE_INTEGER ByteOffset, PULONG Key)
 {
+    VF_CHECK_IRQL(ZwWriteFile);
     IOP_ZW_SERVICE(IopReadWrite(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer,
                                 Length, ByteOffset, Key, IRP_MJ_WRITE));
 }
@@ -432,6 +437,7 @@ NTSTATUS ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE 
                                ULONG IoControlCode, PVOID InputBuffer, ULONG InputBufferLength,
                                PVOID OutputBuffer, ULONG OutputBufferLength)
 {
+    VF_CHECK_IRQL(ZwDeviceIoControlFile);
     IOP_ZW_SERVICE(IopDeviceIoControl(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock,
                                       IoControlCode, InputBuffer, InputBufferLength, OutputBuffer,
                                       OutputBufferLength, IRP_MJ_DEVICE_CONTROL));

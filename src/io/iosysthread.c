@@ -2,6 +2,7 @@
  * object, so on the driver, until it exits, whether its start routine returns or it calls
  * PsTerminateSystemThread. Unloading the driver waits for it (IopRundownDriverWorkItems). */
 #include "../ex/exworker.h"
+#include "../vf/vfddi.h"
 #include <string.h>
 
 #define IOP_TAG_SYSTEM_THREAD 0x68546F49 /* 'IoTh' */
@@ -42,6 +43,7 @@ NTSTATUS IoCreateSystemThread(PVOID IoObject, PHANDLE ThreadHandle, ULONG Desire
                               PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                               PVOID StartContext)
 {
+    VF_CHECK_IRQL(IoCreateSystemThread);
     PDEVICE_OBJECT Object = IoObject;
     IOP_THREAD_START *Start;
     CLIENT_ID Cid = { NULL, NULL };

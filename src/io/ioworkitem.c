@@ -3,6 +3,7 @@
  * it against the driver, so unloading the driver waits for it (IopRundownDriverWorkItems), as
  * it does for threads from IoCreateSystemThread: Windows keeps such a driver's image loaded. */
 #include "../ex/exworker.h"
+#include "../vf/vfddi.h"
 #include <string.h>
 
 #define IOP_TAG_WORKITEM 0x6B576F49 /* 'IoWk' */
@@ -199,6 +200,7 @@ static BOOLEAN IopQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE Ro
 VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
                      WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
+    VF_CHECK_IRQL(IoQueueWorkItem);
     IopQueueWorkItem(IoWorkItem, WorkerRoutine, NULL, QueueType, Context, FALSE,
                      __builtin_return_address(0));
 }
@@ -206,6 +208,7 @@ VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine
 VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
                        WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
+    VF_CHECK_IRQL(IoQueueWorkItemEx);
     if (WorkerRoutine == NULL)
         KeBugCheckEx(WORKER_INVALID, 7, (ULONG_PTR)IoWorkItem, (ULONG)QueueType, 0);
     IopQueueWorkItem(IoWorkItem, NULL, WorkerRoutine, QueueType, Context, FALSE,
@@ -216,6 +219,7 @@ VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE_EX WorkerRo
 BOOLEAN IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
                            WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
+    VF_CHECK_IRQL(IoTryQueueWorkItem);
     if (WorkerRoutine == NULL)
         KeBugCheckEx(WORKER_INVALID, 7, (ULONG_PTR)IoWorkItem, (ULONG)QueueType, 0);
     return IopQueueWorkItem(IoWorkItem, NULL, WorkerRoutine, QueueType, Context, TRUE,
@@ -259,6 +263,7 @@ VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
 
 PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 {
+    VF_CHECK_IRQL(IoAllocateWorkItem);
     PIO_WORKITEM IoWorkItem;
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)DeviceObject, KeGetCurrentIrql(), 0,
@@ -271,6 +276,7 @@ PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
+    VF_CHECK_IRQL(IoFreeWorkItem);
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)IoWorkItem, KeGetCurrentIrql(), 0,
                      (ULONG_PTR)__builtin_return_address(0));

@@ -1,11 +1,13 @@
 /* Io: IRP allocation, dispatch and completion. */
 #include "iop.h"
+#include "../vf/vfddi.h"
 #include <string.h>
 
 #define IOP_TAG_IRP 0x20707249 /* 'Irp ' */
 
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 {
+    VF_CHECK_IRQL(IoAllocateIrp);
     USHORT Size = IoSizeOfIrp(StackSize);
     PIRP Irp;
     UNREFERENCED_PARAMETER(ChargeQuota);
@@ -66,6 +68,7 @@ PIOP_IRP_CONTEXT IopIrpContext(PIRP Irp)
 
 VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
 {
+    VF_CHECK_IRQL(IoInitializeIrp);
     memset(Irp, 0, PacketSize);
     Irp->Type = IO_TYPE_IRP;
     Irp->Size = PacketSize;
@@ -78,6 +81,7 @@ VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
 
 VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus)
 {
+    VF_CHECK_IRQL(IoReuseIrp);
     UCHAR AllocationFlags = Irp->AllocationFlags;
     IoInitializeIrp(Irp, Irp->Size, Irp->StackCount);
     Irp->AllocationFlags = AllocationFlags;
@@ -86,6 +90,7 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus)
 
 VOID IoFreeIrp(PIRP Irp)
 {
+    VF_CHECK_IRQL(IoFreeIrp);
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0);
     Irp->Type = 0;
@@ -99,6 +104,7 @@ VOID IoFreeIrp(PIRP Irp)
 
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
+    VF_CHECK_IRQL(IofCallDriver);
     PIO_STACK_LOCATION Stack;
     PDRIVER_OBJECT Driver;
     if (Irp->Type != IO_TYPE_IRP)
@@ -217,6 +223,7 @@ static VOID IopCompleteRequest(PIRP Irp)
 
 VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 {
+    VF_CHECK_IRQL(IofCompleteRequest);
     PIO_STACK_LOCATION Stack;
     UNREFERENCED_PARAMETER(PriorityBoost);
 
@@ -280,16 +287,19 @@ static KSPIN_LOCK IopCancelSpinLock;
 
 VOID IoAcquireCancelSpinLock(PKIRQL Irql)
 {
+    VF_CHECK_IRQL(IoAcquireCancelSpinLock);
     KeAcquireSpinLock(&IopCancelSpinLock, Irql);
 }
 
 VOID IoReleaseCancelSpinLock(KIRQL Irql)
 {
+    VF_CHECK_IRQL(IoReleaseCancelSpinLock);
     KeReleaseSpinLock(&IopCancelSpinLock, Irql);
 }
 
 BOOLEAN IoCancelIrp(PIRP Irp)
 {
+    VF_CHECK_IRQL(IoCancelIrp);
     PDRIVER_CANCEL Routine;
     KIRQL Irql;
     IoAcquireCancelSpinLock(&Irql);
@@ -310,6 +320,7 @@ NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp,
                                   BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
                                   BOOLEAN InvokeOnCancel)
 {
+    VF_CHECK_IRQL(IoSetCompletionRoutineEx);
     /* Drivers call this so that they cannot be unloaded while a routine is pending; ntk does
      * not unload drivers with outstanding I/O, so the plain form serves. */
     UNREFERENCED_PARAMETER(DeviceObject);

@@ -5,6 +5,7 @@
  * lowering to PASSIVE_LEVEL, leaving a region, kernel waits, and system-service entry and
  * exit (ntk cannot interrupt a thread, so these are where a pending APC is noticed). */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 #define APC_KERNEL_ROUTINE(Apc) ((PKKERNEL_ROUTINE)(Apc)->Reserved[0])
 #define APC_RUNDOWN_ROUTINE(Apc) ((PKRUNDOWN_ROUTINE)(Apc)->Reserved[1])
@@ -42,6 +43,7 @@ static BOOLEAN KiIsSpecialApc(PKAPC Apc)
 BOOLEAN KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2,
                          KPRIORITY Increment)
 {
+    VF_CHECK_IRQL(KeInsertQueueApc);
     PKTHREAD Thread = Apc->Thread;
     PLIST_ENTRY Head;
     UNREFERENCED_PARAMETER(Increment);
@@ -164,6 +166,23 @@ BOOLEAN KiHasDeliverableKernelApc(PKTHREAD Thread)
     return Deliverable;
 }
 
+/* Runs an unlinked APC's kernel routine at APC_LEVEL; it may change the normal routine and
+ * its arguments, or free the APC. Returns the kernel routine that ran. */
+static PKKERNEL_ROUTINE KiCallKernelRoutine(PKTHREAD Thread, PKAPC Apc,
+                                            PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
+                                            PVOID *Argument1, PVOID *Argument2)
+{
+    PKKERNEL_ROUTINE KernelRoutine = APC_KERNEL_ROUTINE(Apc);
+    *NormalRoutine = APC_NORMAL_ROUTINE(Apc);
+    *NormalContext = Apc->NormalContext;
+    *Argument1 = Apc->SystemArgument1;
+    *Argument2 = Apc->SystemArgument2;
+    Thread->Irql = APC_LEVEL;
+    KernelRoutine(Apc, NormalRoutine, NormalContext, Argument1, Argument2);
+    Thread->Irql = PASSIVE_LEVEL;
+    return KernelRoutine;
+}
+
 /* Runs the kernel APCs the thread may run now; it is at PASSIVE_LEVEL. */
 VOID KiDeliverApc(KPROCESSOR_MODE DeliveryMode)
 {
@@ -185,15 +204,8 @@ VOID KiDeliverApc(KPROCESSOR_MODE DeliveryMode)
             break;
         }
         KiReleaseDispatcherLock();
-        KernelRoutine = APC_KERNEL_ROUTINE(Apc);
-        NormalRoutine = APC_NORMAL_ROUTINE(Apc);
-        NormalContext = Apc->NormalContext;
-        Argument1 = Apc->SystemArgument1;
-        Argument2 = Apc->SystemArgument2;
-        /* The kernel routine runs at APC_LEVEL and may change what follows, or free the APC. */
-        Thread->Irql = APC_LEVEL;
-        KernelRoutine(Apc, &NormalRoutine, &NormalContext, &Argument1, &Argument2);
-        Thread->Irql = PASSIVE_LEVEL;
+        KernelRoutine = KiCallKernelRoutine(Thread, Apc, &NormalRoutine, &NormalContext,
+                                            &Argument1, &Argument2);
         if (NormalRoutine) {
             Thread->KernelApcInProgress = TRUE;
             NormalRoutine(NormalContext, Argument1, Argument2);
@@ -213,7 +225,6 @@ BOOLEAN KiDeliverUserApcs(VOID)
     PKTHREAD Thread = KeGetCurrentThread();
     BOOLEAN Any = FALSE;
     for (;;) {
-        PKKERNEL_ROUTINE KernelRoutine;
         PKNORMAL_ROUTINE NormalRoutine;
         PVOID NormalContext, Argument1, Argument2;
         PKAPC Apc;
@@ -227,14 +238,7 @@ BOOLEAN KiDeliverUserApcs(VOID)
                                 ApcListEntry);
         Apc->Inserted = FALSE;
         KiReleaseDispatcherLock();
-        KernelRoutine = APC_KERNEL_ROUTINE(Apc);
-        NormalRoutine = APC_NORMAL_ROUTINE(Apc);
-        NormalContext = Apc->NormalContext;
-        Argument1 = Apc->SystemArgument1;
-        Argument2 = Apc->SystemArgument2;
-        Thread->Irql = APC_LEVEL;
-        KernelRoutine(Apc, &NormalRoutine, &NormalContext, &Argument1, &Argument2);
-        Thread->Irql = PASSIVE_LEVEL;
+        KiCallKernelRoutine(Thread, Apc, &NormalRoutine, &NormalContext, &Argument1, &Argument2);
         if (NormalRoutine) {
             KPROCESSOR_MODE Saved = Thread->ExecutingMode;
             Thread->ExecutingMode = UserMode;
@@ -255,11 +259,13 @@ VOID KiCheckForKernelApcDelivery(VOID)
 /* Regions. */
 VOID KeEnterCriticalRegion(VOID)
 {
+    VF_CHECK_IRQL(KeEnterCriticalRegion);
     KeGetCurrentThread()->KernelApcDisable--;
 }
 
 VOID KeLeaveCriticalRegion(VOID)
 {
+    VF_CHECK_IRQL(KeLeaveCriticalRegion);
     PKTHREAD Thread = KeGetCurrentThread();
     if (++Thread->KernelApcDisable == 0)
         KiCheckForKernelApcDelivery();
@@ -267,11 +273,13 @@ VOID KeLeaveCriticalRegion(VOID)
 
 VOID KeEnterGuardedRegion(VOID)
 {
+    VF_CHECK_IRQL(KeEnterGuardedRegion);
     KeGetCurrentThread()->SpecialApcDisable--;
 }
 
 VOID KeLeaveGuardedRegion(VOID)
 {
+    VF_CHECK_IRQL(KeLeaveGuardedRegion);
     PKTHREAD Thread = KeGetCurrentThread();
     if (++Thread->SpecialApcDisable == 0)
         KiCheckForKernelApcDelivery();
@@ -279,12 +287,14 @@ VOID KeLeaveGuardedRegion(VOID)
 
 BOOLEAN KeAreApcsDisabled(VOID)
 {
+    VF_CHECK_IRQL(KeAreApcsDisabled);
     PKTHREAD Thread = KeGetCurrentThread();
     return Thread->KernelApcDisable != 0 || Thread->SpecialApcDisable != 0;
 }
 
 BOOLEAN KeAreAllApcsDisabled(VOID)
 {
+    VF_CHECK_IRQL(KeAreAllApcsDisabled);
     PKTHREAD Thread = KeGetCurrentThread();
     return Thread->SpecialApcDisable != 0 || Thread->Irql >= APC_LEVEL;
 }
@@ -292,6 +302,7 @@ BOOLEAN KeAreAllApcsDisabled(VOID)
 /* Alerts. */
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
 {
+    VF_CHECK_IRQL(KeAlertThread);
     BOOLEAN Previous;
     KiAcquireDispatcherLock();
     Previous = Thread->Alerted[(int)AlertMode];
@@ -308,6 +319,7 @@ BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
 
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode)
 {
+    VF_CHECK_IRQL(KeTestAlertThread);
     PKTHREAD Thread = KeGetCurrentThread();
     BOOLEAN Alerted;
     KiAcquireDispatcherLock();

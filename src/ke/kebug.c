@@ -1,6 +1,7 @@
 /* Ke: bug checks. The kernel stops: the STOP line is printed and the host's handler decides
  * how the process ends (the ntk command exits 3). */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include "rtlp.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ VOID KeBugCheck(ULONG BugCheckCode)
  * Windows that is the bug check for an unhandled kernel-mode exception. */
 VOID ExRaiseStatus(NTSTATUS Status)
 {
+    VF_CHECK_IRQL(ExRaiseStatus);
     KdpLog("ntk: exception 0x%08X raised in kernel mode with no handler\n", (unsigned)Status);
     KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG_PTR)(ULONG)Status,
                  (ULONG_PTR)__builtin_return_address(0), 0, 0);
@@ -66,10 +68,12 @@ VOID RtlRaiseStatus(NTSTATUS Status)
 
 VOID ExRaiseAccessViolation(VOID)
 {
+    VF_CHECK_IRQL(ExRaiseAccessViolation);
     ExRaiseStatus(STATUS_ACCESS_VIOLATION);
 }
 
 VOID ExRaiseDatatypeMisalignment(VOID)
 {
+    VF_CHECK_IRQL(ExRaiseDatatypeMisalignment);
     ExRaiseStatus(STATUS_DATATYPE_MISALIGNMENT);
 }

@@ -3,6 +3,7 @@
  * thread that owns it or in the processor's DPC thread. Threaded DPCs run at PASSIVE_LEVEL in
  * the DPC thread. */
 #include "ki.h"
+#include "../vf/vfddi.h"
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -224,6 +225,7 @@ VOID KiDpcWatchdogCheck(VOID)
 /* Waits until every DPC queued so far on every processor has run. */
 VOID KeFlushQueuedDpcs(VOID)
 {
+    VF_CHECK_IRQL(KeFlushQueuedDpcs);
     PKTHREAD Thread = KeGetCurrentThread();
     ULONG i, Saved = Thread->Processor;
     if (Thread->Irql != PASSIVE_LEVEL)

@@ -1,5 +1,6 @@
 /* Ke: event objects. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 /* Wait = TRUE: the caller must wait next; until then it runs at DISPATCH_LEVEL. */
 static VOID KiSetWaitNext(VOID)
@@ -23,6 +24,7 @@ VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
 
 LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
+    VF_CHECK_IRQL(KeSetEvent);
     LONG Previous;
     UNREFERENCED_PARAMETER(Increment);
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
@@ -51,6 +53,7 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 
 LONG KeResetEvent(PRKEVENT Event)
 {
+    VF_CHECK_IRQL(KeResetEvent);
     LONG Previous;
     KiAcquireDispatcherLock();
     Previous = Event->Header.SignalState;
@@ -61,11 +64,13 @@ LONG KeResetEvent(PRKEVENT Event)
 
 VOID KeClearEvent(PRKEVENT Event)
 {
+    VF_CHECK_IRQL(KeClearEvent);
     Event->Header.SignalState = 0;
 }
 
 LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
+    VF_CHECK_IRQL(KePulseEvent);
     LONG Previous;
     UNREFERENCED_PARAMETER(Increment);
     KiAcquireDispatcherLock();
@@ -83,5 +88,6 @@ LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 
 LONG KeReadStateEvent(PRKEVENT Event)
 {
+    VF_CHECK_IRQL(KeReadStateEvent);
     return Event->Header.SignalState;
 }

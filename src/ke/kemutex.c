@@ -1,8 +1,10 @@
 /* Ke: semaphores and mutexes. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
 {
+    VF_CHECK_IRQL(KeInitializeSemaphore);
     Semaphore->Header.Type = SemaphoreObject;
     Semaphore->Header.Signalling = 0;
     Semaphore->Header.Size = sizeof(KSEMAPHORE) / sizeof(LONG);
@@ -15,6 +17,7 @@ VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
 LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment,
                         BOOLEAN Wait)
 {
+    VF_CHECK_IRQL(KeReleaseSemaphore);
     LONG Previous;
     UNREFERENCED_PARAMETER(Increment);
     UNREFERENCED_PARAMETER(Wait);
@@ -51,6 +54,7 @@ VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level)
 
 LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
 {
+    VF_CHECK_IRQL(KeReleaseMutex);
     PKTHREAD Thread = KeGetCurrentThread();
     LONG Previous;
     UNREFERENCED_PARAMETER(Wait);
@@ -74,6 +78,7 @@ LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
 
 LONG KeReadStateMutex(PRKMUTEX Mutex)
 {
+    VF_CHECK_IRQL(KeReadStateMutex);
     return Mutex->Header.SignalState;
 }
 

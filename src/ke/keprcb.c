@@ -2,6 +2,7 @@
  * processor, so it is the only thread running there until it drops below DISPATCH_LEVEL, when
  * the processor's pending DPCs run first. Below DISPATCH_LEVEL, IRQL is the thread's own. */
 #include "ki.h"
+#include "../vf/vfddi.h"
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -101,11 +102,13 @@ VOID KeLowerIrql(KIRQL NewIrql)
 
 KIRQL KeRaiseIrqlToDpcLevel(VOID)
 {
+    VF_CHECK_IRQL(KeRaiseIrqlToDpcLevel);
     return KfRaiseIrql(DISPATCH_LEVEL);
 }
 
 KIRQL KeRaiseIrqlToSynchLevel(VOID)
 {
+    VF_CHECK_IRQL(KeRaiseIrqlToSynchLevel);
     return KfRaiseIrql(SYNCH_LEVEL);
 }
 
@@ -191,6 +194,7 @@ static VOID KiSetAffinity(PKTHREAD Thread, KAFFINITY Affinity)
 
 KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity)
 {
+    VF_CHECK_IRQL(KeSetSystemAffinityThreadEx);
     PKTHREAD Thread = KeGetCurrentThread();
     KAFFINITY Previous = Thread->SystemAffinityActive ? Thread->Affinity : 0;
     if (!Thread->SystemAffinityActive)
@@ -202,6 +206,7 @@ KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity)
 
 VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity)
 {
+    VF_CHECK_IRQL(KeRevertToUserAffinityThreadEx);
     PKTHREAD Thread = KeGetCurrentThread();
     if (Affinity != 0) {
         KiSetAffinity(Thread, Affinity);
@@ -213,10 +218,12 @@ VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity)
 
 VOID KeSetSystemAffinityThread(KAFFINITY Affinity)
 {
+    VF_CHECK_IRQL(KeSetSystemAffinityThread);
     KeSetSystemAffinityThreadEx(Affinity);
 }
 
 VOID KeRevertToUserAffinityThread(VOID)
 {
+    VF_CHECK_IRQL(KeRevertToUserAffinityThread);
     KeRevertToUserAffinityThreadEx(0);
 }

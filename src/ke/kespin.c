@@ -1,6 +1,7 @@
 /* Ke: spin locks. The lock word holds the owner (thread | 1) so that misuse can be reported;
  * KeTestSpinLock and drivers that peek see 0 for a free lock, as on Windows. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 static ULONG_PTR KiSpinOwnerValue(VOID)
 {
@@ -38,6 +39,7 @@ BOOLEAN KeTestSpinLock(PKSPIN_LOCK SpinLock)
 
 KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
+    VF_CHECK_IRQL(KeAcquireSpinLockRaiseToDpc);
     KIRQL Old = KfRaiseIrql(DISPATCH_LEVEL);
     KiAcquireSpin(SpinLock);
     return Old;
@@ -45,12 +47,14 @@ KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
+    VF_CHECK_IRQL(KeReleaseSpinLock);
     KiReleaseSpin(SpinLock);
     KeLowerIrql(NewIrql);
 }
 
 VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
+    VF_CHECK_IRQL(KeAcquireSpinLockAtDpcLevel);
     if (KeGetCurrentIrql() < DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, (ULONG_PTR)SpinLock, KeGetCurrentIrql(), 0, 0);
     KiAcquireSpin(SpinLock);
@@ -58,11 +62,13 @@ VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 
 VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
 {
+    VF_CHECK_IRQL(KeReleaseSpinLockFromDpcLevel);
     KiReleaseSpin(SpinLock);
 }
 
 BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
+    VF_CHECK_IRQL(KeTryToAcquireSpinLockAtDpcLevel);
     ULONG_PTR Expected = 0;
     return __atomic_compare_exchange_n(SpinLock, &Expected, KiSpinOwnerValue(), FALSE,
                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);

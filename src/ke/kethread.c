@@ -1,5 +1,6 @@
 /* Ke: the current thread, IRQL, thread priorities and their effect on the host thread. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -68,11 +69,13 @@ KIRQL KeGetCurrentIrql(VOID)
 
 KPROCESSOR_MODE KeGetPreviousMode(VOID)
 {
+    VF_CHECK_IRQL(KeGetPreviousMode);
     return KiCurrent()->PreviousMode;
 }
 
 KPROCESSOR_MODE ExGetPreviousMode(VOID)
 {
+    VF_CHECK_IRQL(ExGetPreviousMode);
     return KiCurrent()->PreviousMode;
 }
 
@@ -154,6 +157,7 @@ VOID KiApplyHostPriority(PKTHREAD Thread)
 
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
 {
+    VF_CHECK_IRQL(KeSetPriorityThread);
     KPRIORITY Old;
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, KeGetCurrentIrql(), 0, 0);
@@ -174,11 +178,13 @@ KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
 
 KPRIORITY KeQueryPriorityThread(PKTHREAD Thread)
 {
+    VF_CHECK_IRQL(KeQueryPriorityThread);
     return Thread->Priority;
 }
 
 LONG KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment)
 {
+    VF_CHECK_IRQL(KeSetBasePriorityThread);
     LONG Old;
     KPRIORITY New;
     BOOLEAN RealTime;

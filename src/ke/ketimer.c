@@ -4,6 +4,7 @@
  * With virtual time, the clock only moves when every NT thread is blocked in a kernel wait,
  * and then jumps straight to the next due time: long timers finish at once, deterministically. */
 #include "ki.h"
+#include "../vf/vfddi.h"
 #include <linux/futex.h>
 #include <stdio.h>
 #include <sys/syscall.h>
@@ -169,6 +170,7 @@ VOID KiCancelWaitTimer(PKTHREAD Thread)
 
 VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 {
+    VF_CHECK_IRQL(KeInitializeTimerEx);
     Timer->Header.Type = (UCHAR)(Type == NotificationTimer ? TimerNotificationObject
                                                            : TimerSynchronizationObject);
     Timer->Header.Signalling = 0;
@@ -185,11 +187,13 @@ VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 
 VOID KeInitializeTimer(PKTIMER Timer)
 {
+    VF_CHECK_IRQL(KeInitializeTimer);
     KeInitializeTimerEx(Timer, NotificationTimer);
 }
 
 BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
+    VF_CHECK_IRQL(KeSetTimerEx);
     BOOLEAN WasSet, First;
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Timer, KeGetCurrentIrql(), 0, 0);
@@ -212,11 +216,13 @@ BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dp
 
 BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
 {
+    VF_CHECK_IRQL(KeSetTimer);
     return KeSetTimerEx(Timer, DueTime, 0, Dpc);
 }
 
 BOOLEAN KeCancelTimer(PKTIMER Timer)
 {
+    VF_CHECK_IRQL(KeCancelTimer);
     BOOLEAN WasSet;
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Timer, KeGetCurrentIrql(), 0, 0);
@@ -230,6 +236,7 @@ BOOLEAN KeCancelTimer(PKTIMER Timer)
 
 BOOLEAN KeReadStateTimer(PKTIMER Timer)
 {
+    VF_CHECK_IRQL(KeReadStateTimer);
     return Timer->Header.SignalState != 0;
 }
 

@@ -1,6 +1,7 @@
 /* The version ntk reports, and system routine lookup. ntk presents itself as Windows 10 x64
  * (build 19045, the last Windows 10 release), the kernel the book's samples target. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include <dlfcn.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ NTSTATUS RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation)
 BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber,
                      PUNICODE_STRING CSDVersion)
 {
+    VF_CHECK_IRQL(PsGetVersion);
     if (MajorVersion)
         *MajorVersion = NTK_MAJOR_VERSION;
     if (MinorVersion)
@@ -46,6 +48,7 @@ BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumbe
 /* Finds an exported kernel routine by name, as drivers do for optional DDIs. */
 PVOID MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName)
 {
+    VF_CHECK_IRQL(MmGetSystemRoutineAddress);
     char Name[128];
     USHORT i, n = SystemRoutineName->Length / sizeof(WCHAR);
     Dl_info Self;

@@ -1,6 +1,7 @@
 /* Ke: dispatcher objects and waits. One dispatcher lock guards every object's state; a waiting
  * thread links its own wait blocks into the objects and sleeps on its own futex. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include "ntklock.h"
 #include <errno.h>
 #include <linux/futex.h>
@@ -249,6 +250,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
                                   BOOLEAN Alertable, PLARGE_INTEGER Timeout,
                                   PKWAIT_BLOCK WaitBlockArray)
 {
+    VF_CHECK_IRQL(KeWaitForMultipleObjects);
     PKTHREAD Thread = KeGetCurrentThread();
     UNREFERENCED_PARAMETER(WaitReason);
     if (Thread->WaitNext) {
@@ -268,6 +270,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
+    VF_CHECK_IRQL(KeWaitForSingleObject);
     return KeWaitForMultipleObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,
                                     NULL);
 }
@@ -275,6 +278,7 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
 NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
                                 PLARGE_INTEGER Interval)
 {
+    VF_CHECK_IRQL(KeDelayExecutionThread);
     PKTHREAD Thread = KeGetCurrentThread();
     NTSTATUS Status;
     if (Thread->Irql > APC_LEVEL)

@@ -2,6 +2,7 @@
  * stacks) is one region reserved above MmSystemRangeStart. The ntk command runs with the
  * bottom-up mmap layout so that every user mapping (heap, stacks, images) stays low. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,7 @@ BOOLEAN MmpIsSystemAddress(const VOID *Address)
 
 BOOLEAN MmIsAddressValid(PVOID VirtualAddress)
 {
+    VF_CHECK_IRQL(MmIsAddressValid);
     unsigned char Vec;
     PVOID Page = PAGE_ALIGN(VirtualAddress);
     if (mincore(Page, PAGE_SIZE, &Vec) != 0)

@@ -2,6 +2,7 @@
  * A copy from or to a user buffer runs under a per-thread recovery point: a fault there makes
  * the copy fail with STATUS_ACCESS_VIOLATION, as the __try around Windows' copies does. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +123,7 @@ NTSTATUS MmpTouchUserRange(volatile VOID *Address, SIZE_T Length, BOOLEAN Write)
 
 VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 {
+    VF_CHECK_IRQL(ProbeForRead);
     NTSTATUS Status = MiCheckRange((const VOID *)Address, Length, Alignment);
     if (!NT_SUCCESS(Status))
         ExRaiseStatus(Status);
@@ -129,6 +131,7 @@ VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 
 VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 {
+    VF_CHECK_IRQL(ProbeForWrite);
     NTSTATUS Status = MiCheckRange((const VOID *)Address, Length, Alignment);
     if (NT_SUCCESS(Status))
         Status = MmpTouchUserRange(Address, Length, TRUE);

@@ -1,5 +1,6 @@
 /* Nt: waits on handles and delays. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 
 static BOOLEAN NtpIsWaitable(PVOID Object)
 {
@@ -87,6 +88,7 @@ NTSTATUS NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER 
 
 NTSTATUS ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
+    VF_CHECK_IRQL(ZwWaitForSingleObject);
     KPROCESSOR_MODE Old = KiSetPreviousMode(KernelMode);
     NTSTATUS Status =
         NtpWaitMultiple(1, &Handle, FALSE, WaitAny, Alertable, Timeout, KernelMode);

@@ -1,5 +1,6 @@
 /* Ob: object types, object creation and insertion, reference counts, deletion. */
 #include "obp.h"
+#include "../vf/vfddi.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -57,6 +58,7 @@ PCWSTR ObpTypeName(POBJECT_TYPE Type)
 
 POBJECT_TYPE ObGetObjectType(PVOID Object)
 {
+    VF_CHECK_IRQL(ObGetObjectType);
     return OBJECT_TO_OBJECT_HEADER(Object)->Type;
 }
 
@@ -140,6 +142,7 @@ static VOID ObpDeleteObject(PVOID Object)
 
 LONG_PTR ObfReferenceObject(PVOID Object)
 {
+    VF_CHECK_IRQL(ObfReferenceObject);
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     LONG_PTR New = __atomic_add_fetch(&Header->PointerCount, 1, __ATOMIC_SEQ_CST);
     if (New <= 1)
@@ -149,6 +152,7 @@ LONG_PTR ObfReferenceObject(PVOID Object)
 
 LONG_PTR ObfDereferenceObject(PVOID Object)
 {
+    VF_CHECK_IRQL(ObfDereferenceObject);
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     LONG_PTR New = __atomic_sub_fetch(&Header->PointerCount, 1, __ATOMIC_SEQ_CST);
     if (New < 0)
@@ -165,17 +169,20 @@ LONG_PTR ObfDereferenceObject(PVOID Object)
 
 VOID ObDereferenceObjectDeferDelete(PVOID Object)
 {
+    VF_CHECK_IRQL(ObDereferenceObjectDeferDelete);
     ObfDereferenceObject(Object);
 }
 
 LONG_PTR ObfReferenceObjectWithTag(PVOID Object, ULONG Tag)
 {
+    VF_CHECK_IRQL(ObfReferenceObjectWithTag);
     UNREFERENCED_PARAMETER(Tag);
     return ObfReferenceObject(Object);
 }
 
 LONG_PTR ObfDereferenceObjectWithTag(PVOID Object, ULONG Tag)
 {
+    VF_CHECK_IRQL(ObfDereferenceObjectWithTag);
     UNREFERENCED_PARAMETER(Tag);
     return ObfDereferenceObject(Object);
 }
@@ -198,6 +205,7 @@ BOOLEAN ObpObjectHasName(PVOID Object)
 NTSTATUS ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK DesiredAccess,
                                     POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode)
 {
+    VF_CHECK_IRQL(ObReferenceObjectByPointer);
     UNREFERENCED_PARAMETER(DesiredAccess);
     UNREFERENCED_PARAMETER(AccessMode);
     if (ObjectType && OBJECT_TO_OBJECT_HEADER(Object)->Type != ObjectType)
@@ -251,6 +259,7 @@ NTSTATUS ObInsertObject(PVOID Object, PACCESS_STATE PassedAccessState, ACCESS_MA
 
 VOID ObMakeTemporaryObject(PVOID Object)
 {
+    VF_CHECK_IRQL(ObMakeTemporaryObject);
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     pthread_mutex_lock(&ObpNamespaceLock);
     Header->Flags &= ~OB_FLAG_PERMANENT;

@@ -1,5 +1,6 @@
 /* Ob: references by handle and by name, and the handle services. */
 #include "obp.h"
+#include "../vf/vfddi.h"
 
 NTSTATUS ObpReferenceHandle(HANDLE Handle, KPROCESSOR_MODE Mode, PVOID *Object,
                             ACCESS_MASK *GrantedAccess, ULONG *Attributes);
@@ -8,6 +9,7 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess,
                                    POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode,
                                    PVOID *Object, POBJECT_HANDLE_INFORMATION HandleInformation)
 {
+    VF_CHECK_IRQL(ObReferenceObjectByHandle);
     PVOID Body;
     ACCESS_MASK Granted;
     ULONG Attributes = 0;
@@ -54,6 +56,7 @@ NTSTATUS ObReferenceObjectByHandleWithTag(HANDLE Handle, ACCESS_MASK DesiredAcce
                                           ULONG Tag, PVOID *Object,
                                           POBJECT_HANDLE_INFORMATION HandleInformation)
 {
+    VF_CHECK_IRQL(ObReferenceObjectByHandleWithTag);
     UNREFERENCED_PARAMETER(Tag);
     return ObReferenceObjectByHandle(Handle, DesiredAccess, ObjectType, AccessMode, Object,
                                      HandleInformation);
@@ -129,6 +132,7 @@ NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes,
                                  POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode,
                                  PVOID ParseContext, PVOID *Object)
 {
+    VF_CHECK_IRQL(ObReferenceObjectByName);
     OBJECT_ATTRIBUTES ObjectAttributes;
     UNREFERENCED_PARAMETER(AccessState);
     UNREFERENCED_PARAMETER(DesiredAccess);
@@ -141,6 +145,7 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
                                POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode,
                                PHANDLE Handle)
 {
+    VF_CHECK_IRQL(ObOpenObjectByPointer);
     UNREFERENCED_PARAMETER(PassedAccessState);
     if (ObjectType && OBJECT_TO_OBJECT_HEADER(Object)->Type != ObjectType)
         return STATUS_OBJECT_TYPE_MISMATCH;
@@ -165,6 +170,7 @@ NTSTATUS NtClose(HANDLE Handle)
 
 NTSTATUS ZwClose(HANDLE Handle)
 {
+    VF_CHECK_IRQL(ZwClose);
     KPROCESSOR_MODE Old = KiSetPreviousMode(KernelMode);
     NTSTATUS Status = ObpCloseHandle(Handle, KernelMode);
     KiSetPreviousMode(Old);
@@ -230,6 +236,7 @@ NTSTATUS ZwDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
                            HANDLE TargetProcessHandle, PHANDLE TargetHandle,
                            ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options)
 {
+    VF_CHECK_IRQL(ZwDuplicateObject);
     KPROCESSOR_MODE Old = KiSetPreviousMode(KernelMode);
     NTSTATUS Status = ObpDuplicateObject(SourceProcessHandle, SourceHandle, TargetProcessHandle,
                                          TargetHandle, DesiredAccess, HandleAttributes, Options,
@@ -260,5 +267,6 @@ NTSTATUS NtMakeTemporaryObject(HANDLE Handle)
 
 NTSTATUS ZwMakeTemporaryObject(HANDLE Handle)
 {
+    VF_CHECK_IRQL(ZwMakeTemporaryObject);
     return ObpMakeTemporary(Handle, KernelMode);
 }

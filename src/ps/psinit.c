@@ -1,5 +1,6 @@
 /* Ps: process and thread object types, client IDs, the System process, lookups. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,7 @@ static PVOID PspLookupCid(HANDLE Cid, POBJECT_TYPE Type)
 
 NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread)
 {
+    VF_CHECK_IRQL(PsLookupThreadByThreadId);
     PETHREAD Found = PspLookupCid(ThreadId, PspThreadType);
     if (Found == NULL)
         return STATUS_INVALID_PARAMETER;
@@ -84,6 +86,7 @@ NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread)
 
 NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
 {
+    VF_CHECK_IRQL(PsLookupProcessByProcessId);
     PEPROCESS Found = PspLookupCid(ProcessId, PspProcessType);
     if (Found == NULL)
         return STATUS_INVALID_PARAMETER;
@@ -184,6 +187,7 @@ HANDLE PsGetCurrentProcessId(VOID)
 
 HANDLE PsGetThreadId(PETHREAD Thread)
 {
+    VF_CHECK_IRQL(PsGetThreadId);
     return Thread->Cid.UniqueThread;
 }
 
@@ -194,11 +198,13 @@ HANDLE PsGetThreadProcessId(PETHREAD Thread)
 
 PEPROCESS PsGetThreadProcess(PETHREAD Thread)
 {
+    VF_CHECK_IRQL(PsGetThreadProcess);
     return (PEPROCESS)Thread->Tcb.Process;
 }
 
 PEPROCESS IoThreadToProcess(PETHREAD Thread)
 {
+    VF_CHECK_IRQL(IoThreadToProcess);
     return PsGetThreadProcess(Thread);
 }
 
@@ -209,21 +215,25 @@ HANDLE PsGetProcessId(PEPROCESS Process)
 
 NTSTATUS PsGetProcessExitStatus(PEPROCESS Process)
 {
+    VF_CHECK_IRQL(PsGetProcessExitStatus);
     return Process->ExitStatus;
 }
 
 NTSTATUS PsGetThreadExitStatus(PETHREAD Thread)
 {
+    VF_CHECK_IRQL(PsGetThreadExitStatus);
     return Thread->Terminated ? Thread->ExitStatus : STATUS_PENDING;
 }
 
 BOOLEAN PsIsSystemThread(PETHREAD Thread)
 {
+    VF_CHECK_IRQL(PsIsSystemThread);
     return Thread->SystemThread;
 }
 
 BOOLEAN IoIsSystemThread(PETHREAD Thread)
 {
+    VF_CHECK_IRQL(IoIsSystemThread);
     return Thread->SystemThread;
 }
 

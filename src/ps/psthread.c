@@ -1,6 +1,7 @@
 /* Ps: thread creation, start-up, exit and process termination. Every NT thread is a pthread;
  * system threads run on stacks in system space, user threads on ordinary (user) stacks. */
 #include "ntkp.h"
+#include "../vf/vfddi.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,7 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
                               POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
                               PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext)
 {
+    VF_CHECK_IRQL(PsCreateSystemThread);
     PEPROCESS Process = PsInitialSystemProcess;
     PETHREAD Thread;
     NTSTATUS Status;
@@ -291,6 +293,7 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
 
 NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
 {
+    VF_CHECK_IRQL(PsTerminateSystemThread);
     PETHREAD Thread = PsGetCurrentThread();
     if (!Thread->SystemThread)
         return STATUS_INVALID_PARAMETER;

@@ -60,7 +60,7 @@ VOID VfCheckDdiIrql(ULONG Ddi, PVOID Routine, PVOID Caller)
     if (Ddi >= VF_DDI_COUNT)
         return;
     Contract = &VfDdiContracts[Ddi];
-    Irql = KeGetCurrentIrql();
+    Irql = KiGetIrql() /* boot runs before any thread has an NT identity */;
     if (Irql > Contract->MaxIrql) {
         KdpLog("ntk: verifier: %s called at IRQL %u (%s) by %p; its contract is IRQL %u (%s) to "
                "%u (%s)\n",
