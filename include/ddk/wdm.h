@@ -26,6 +26,9 @@
 #include <ntk/ddk/kefuncs.h>
 #include <ntk/ddk/iofuncs.h>
 #include <ntk/ddk/workitem.h>
+#include <ntk/ddk/interlocked.h>
+#include <ntk/ddk/exsync.h>
+#include <ntk/ddk/lookaside.h>
 
 NTK_EXTERN_C_START
 
