@@ -21,6 +21,7 @@
 #include <ntk/ntkbase.h>
 #include <ntk/rtl.h>
 #include <ntk/bugcodes.h>
+#include <ntk/seh.h>
 #include <ntk/ddk/ketypes.h>
 #include <ntk/ddk/iotypes.h>
 #include <ntk/ddk/kefuncs.h>

@@ -18,6 +18,7 @@
 #include <ntk/ntkbase.h>
 #include <string.h>
 #include <winerror.h>
+#include <ntk/seh.h>
 
 NTK_EXTERN_C_START
 

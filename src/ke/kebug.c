@@ -50,30 +50,3 @@ VOID KeBugCheck(ULONG BugCheckCode)
 {
     KeBugCheckEx(BugCheckCode, 0, 0, 0, 0);
 }
-
-/* Without structured exception handling in place, a raised exception has no handler: on
- * Windows that is the bug check for an unhandled kernel-mode exception. */
-VOID ExRaiseStatus(NTSTATUS Status)
-{
-    VF_CHECK_IRQL(ExRaiseStatus);
-    KdpLog("ntk: exception 0x%08X raised in kernel mode with no handler\n", (unsigned)Status);
-    KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG_PTR)(ULONG)Status,
-                 (ULONG_PTR)__builtin_return_address(0), 0, 0);
-}
-
-VOID RtlRaiseStatus(NTSTATUS Status)
-{
-    ExRaiseStatus(Status);
-}
-
-VOID ExRaiseAccessViolation(VOID)
-{
-    VF_CHECK_IRQL(ExRaiseAccessViolation);
-    ExRaiseStatus(STATUS_ACCESS_VIOLATION);
-}
-
-VOID ExRaiseDatatypeMisalignment(VOID)
-{
-    VF_CHECK_IRQL(ExRaiseDatatypeMisalignment);
-    ExRaiseStatus(STATUS_DATATYPE_MISALIGNMENT);
-}
