@@ -18,6 +18,13 @@
 #include <ntk/ntkbase.h>
 #include <setjmp.h>
 
+/* gcc's -Wclobbered (in -Wextra) flags every local that lives across the _setjmp of a __try,
+ * loop counters included, whatever happens to it. The rule it approximates is the one above:
+ * what the __try block changes and the handler or the code after reads must be volatile. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wclobbered"
+#endif
+
 NTK_EXTERN_C_START
 
 /* ---- Records (winnt.h / wdm.h, x64 layout) ---- */
@@ -81,8 +88,9 @@ typedef XSAVE_FORMAT XMM_SAVE_AREA32, *PXMM_SAVE_AREA32;
 #define CONTEXT_FLOATING_POINT (CONTEXT_AMD64 | 0x8L)
 #define CONTEXT_DEBUG_REGISTERS (CONTEXT_AMD64 | 0x10L)
 #define CONTEXT_FULL (CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_FLOATING_POINT)
-#define CONTEXT_ALL (CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_SEGMENTS |                         \
-                     CONTEXT_FLOATING_POINT | CONTEXT_DEBUG_REGISTERS)
+#define CONTEXT_ALL                                                                               \
+    (CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_SEGMENTS | CONTEXT_FLOATING_POINT |               \
+     CONTEXT_DEBUG_REGISTERS)
 
 /* The full x64 CONTEXT: 0x4D0 bytes, 16-byte aligned. ntk fills the control, integer, segment
  * and floating-point (FXSAVE) parts; debug registers, VectorRegister (AVX) and the branch
@@ -210,7 +218,8 @@ WINBASEAPI VOID WINAPI RaiseException(DWORD dwExceptionCode, DWORD dwExceptionFl
  * expand to it. A __try statement is one `for` statement over a frame on the stack:
  *
  *   for (frame; state != DONE; RtlpSehStep)
- *       if (state == BODY) { switch (0) default: { if (0) { leave: ; } else BODY  body_end }
+ *       if (state == BODY) { __label__ leave;
+ *                            switch (0) default: { if (0) { leave: ; } else BODY  body_end }
  *                            if (state == BODY) a `break` left the body }
  *       else if (state == ENTER) { kind, constant filter; if (_setjmp(jmp) == 0) push }
  *       else if (state == FILTER) RtlpSehFilterDone(frame, (filter));      -- __except only
@@ -250,24 +259,20 @@ enum {
 struct _RTLP_SEH_ACTIVATION;
 
 typedef struct _RTLP_SEH_FRAME {
-    struct _RTLP_SEH_FRAME *Next;  /* the next outer frame of this thread */
-    struct _RTLP_SEH_FRAME *Outer; /* the lexically enclosing __try, for __leave */
+    struct _RTLP_SEH_FRAME *Next; /* the next outer frame of this thread */
     volatile LONG State;
     LONG Kind;
     LONG Filter;   /* the verdict of a constant filter */
     NTSTATUS Code; /* GetExceptionCode() in the filter and the handler */
     LONG Abnormal; /* AbnormalTermination() in the __finally block */
-    PVOID Leave;   /* where __leave goes */
     PEXCEPTION_POINTERS Pointers; /* GetExceptionInformation() in the filter */
     struct _RTLP_SEH_ACTIVATION *Activation;
     jmp_buf Jmp;
 } RTLP_SEH_FRAME, *PRTLP_SEH_FRAME;
 
 /* The thread's innermost frame. */
-extern NTSYSAPI __thread PRTLP_SEH_FRAME RtlpSehFrameList __attribute__((tls_model("initial-exec")));
-/* The "enclosing __try" of an outermost __try: never in a chain, always RTLP_SEH_DONE. Every
- * __try declares a local of this name that shadows the enclosing one. */
-extern NTSYSAPI RTLP_SEH_FRAME _RtlpSehFrame;
+extern NTSYSAPI __thread PRTLP_SEH_FRAME RtlpSehFrameList
+    __attribute__((tls_model("initial-exec")));
 
 NTSYSAPI DECLSPEC_NORETURN VOID RtlpSehFilterDone(PRTLP_SEH_FRAME Frame, LONG Verdict);
 NTSYSAPI DECLSPEC_NORETURN VOID RtlpSehUnwindNext(PRTLP_SEH_FRAME Frame);
@@ -275,19 +280,19 @@ NTSYSAPI DECLSPEC_NORETURN VOID RtlpSehExitNext(PRTLP_SEH_FRAME Frame);
 NTSYSAPI VOID RtlpSehLeaveScope(PRTLP_SEH_FRAME Frame);
 NTSYSAPI VOID RtlpSehJumpOut(PRTLP_SEH_FRAME Frame, LONG How);
 NTSYSAPI DECLSPEC_NORETURN VOID RtlpSehBadChain(PRTLP_SEH_FRAME Frame);
-NTSYSAPI DECLSPEC_NORETURN VOID RtlpSehBadLeave(VOID);
 
-FORCEINLINE PRTLP_SEH_FRAME RtlpSehInitialize(PRTLP_SEH_FRAME Frame, PRTLP_SEH_FRAME Outer)
+FORCEINLINE PRTLP_SEH_FRAME RtlpSehInitialize(PRTLP_SEH_FRAME Frame)
 {
-    Frame->Outer = Outer;
     Frame->State = RTLP_SEH_ENTER;
     return Frame;
 }
 
 FORCEINLINE VOID RtlpSehPush(PRTLP_SEH_FRAME Frame)
 {
+    PRTLP_SEH_FRAME Linked = Frame;
+    __asm__("" : "+r"(Linked)); /* a local's address in a global, on purpose: no warning */
     Frame->Next = RtlpSehFrameList;
-    RtlpSehFrameList = Frame;
+    RtlpSehFrameList = Linked;
     Frame->State = RTLP_SEH_ARMED;
 }
 
@@ -343,32 +348,24 @@ FORCEINLINE VOID RtlpSehCleanup(PRTLP_SEH_FRAME Frame)
         RtlpSehLeaveScope(Frame);
 }
 
-/* __leave: the end of the innermost __try body the statement is in. */
-FORCEINLINE PVOID RtlpSehLeaveTarget(PRTLP_SEH_FRAME Frame)
-{
-    while (Frame != NULL && Frame->State != RTLP_SEH_BODY)
-        Frame = Frame->Outer;
-    if (Frame == NULL)
-        RtlpSehBadLeave();
-    return Frame->Leave;
-}
-
 #define RTLP_SEH_F _RtlpSehFrame
-#define RTLP_SEH_CONCAT2(a, b) a##b
-#define RTLP_SEH_CONCAT(a, b) RTLP_SEH_CONCAT2(a, b)
-#define RTLP_SEH_TRY(Label)                                                                       \
-    for (RTLP_SEH_FRAME *_RtlpSehOuter __attribute__((unused)) = &RTLP_SEH_F,                     \
-                        RTLP_SEH_F __attribute__((cleanup(RtlpSehCleanup))),                      \
-                        *_RtlpSehInitialized __attribute__((unused)) =                            \
-                            RtlpSehInitialize(&RTLP_SEH_F, _RtlpSehOuter);                        \
+/* __leave jumps to a local label (__label__) that each __try body declares: the innermost one
+ * in scope, which is the innermost __try block around it, as on Windows (a __leave in an
+ * __except or __finally block goes to the end of the enclosing __try block; outside any, the
+ * label does not exist and the compiler says so). */
+#define __try                                                                                     \
+    for (RTLP_SEH_FRAME RTLP_SEH_F __attribute__((cleanup(RtlpSehCleanup))),                      \
+         *_RtlpSehInitialized __attribute__((unused)) = RtlpSehInitialize(&RTLP_SEH_F);           \
          RTLP_SEH_F.State != RTLP_SEH_DONE; RtlpSehStep(&RTLP_SEH_F))                             \
         if (RTLP_SEH_F.State == RTLP_SEH_BODY) {                                                  \
-            RTLP_SEH_F.Leave = &&Label;                                                           \
+            __label__ _RtlpSehLeave;                                                              \
             switch (0)                                                                            \
             default: {                                                                            \
                 if (0) {                                                                          \
-                Label:;                                                                           \
-                } else
+                _RtlpSehLeave:;                                                                   \
+                } else if (0)                                                                     \
+                    goto _RtlpSehLeave; /* "used" */                                              \
+                else
 
 #define RTLP_SEH_BODY_END(NextState)                                                              \
     RtlpSehBodyEnd(&RTLP_SEH_F, NextState);                                                       \
@@ -377,18 +374,18 @@ FORCEINLINE PVOID RtlpSehLeaveTarget(PRTLP_SEH_FRAME Frame)
         RtlpSehJumpOut(&RTLP_SEH_F, 0); /* `break` in the body */                                 \
     }
 
-#define __try RTLP_SEH_TRY(RTLP_SEH_CONCAT(_RtlpSehLeave, __COUNTER__))
-
-#define __except(Filter)                                                                          \
+/* Variadic: a filter may hold commas, as in __except (Status = GetExceptionCode(), 1). */
+#define __except(...)                                                                             \
     RTLP_SEH_BODY_END(RTLP_SEH_DONE)                                                              \
     else if (RTLP_SEH_F.State == RTLP_SEH_ENTER) {                                                \
         RTLP_SEH_F.Kind = RTLP_SEH_EXCEPT_FRAME | RTLP_SEH_FRAME_MODE |                           \
-                          (__builtin_constant_p(Filter) ? RTLP_SEH_CONSTANT_FILTER : 0);          \
-        RTLP_SEH_F.Filter = __builtin_constant_p(Filter) ? (LONG)(Filter) : 0;                    \
+                          (__builtin_constant_p((__VA_ARGS__)) ? RTLP_SEH_CONSTANT_FILTER : 0);   \
+        RTLP_SEH_F.Filter = __builtin_constant_p((__VA_ARGS__)) ? (LONG)(__VA_ARGS__) : 0;        \
         if (_setjmp(RTLP_SEH_F.Jmp) == 0)                                                         \
             RtlpSehPush(&RTLP_SEH_F);                                                             \
     }                                                                                             \
-    else if (RTLP_SEH_F.State == RTLP_SEH_FILTER) RtlpSehFilterDone(&RTLP_SEH_F, (LONG)(Filter)); \
+    else if (RTLP_SEH_F.State == RTLP_SEH_FILTER)                                                 \
+        RtlpSehFilterDone(&RTLP_SEH_F, (LONG)(__VA_ARGS__));                                      \
     else while (RtlpSehEnterHandler(&RTLP_SEH_F))
 
 #define __finally                                                                                 \
@@ -400,7 +397,7 @@ FORCEINLINE PVOID RtlpSehLeaveTarget(PRTLP_SEH_FRAME Frame)
     }                                                                                             \
     else while (RtlpSehEnterFinally(&RTLP_SEH_F))
 
-#define __leave goto *RtlpSehLeaveTarget(&RTLP_SEH_F)
+#define __leave goto _RtlpSehLeave
 
 #define GetExceptionCode() ((NTSTATUS)RTLP_SEH_F.Code)
 #define _exception_code() GetExceptionCode()

@@ -41,6 +41,8 @@ typedef struct _RTLP_SEH_JUMP {
 #define RTLP_SEH_RED_ZONE 128
 #define RTLP_SEH_PARK_GRANULE (64 * 1024)
 #define RTLP_SEH_PARK_KEEP (1024 * 1024)
+#define RTLP_SEH_PARK_LIMIT (256 * 1024 * 1024)
+#define RTLP_SEH_RESUMABLE (CONTEXT_CONTROL | CONTEXT_INTEGER) /* a context one can resume */
 
 typedef struct _RTLP_SEH_ACTIVATION {
     CONTEXT Context; /* first: the mapping is page-aligned, CONTEXT wants 16 */
@@ -48,8 +50,7 @@ typedef struct _RTLP_SEH_ACTIVATION {
     EXCEPTION_POINTERS Pointers;
     struct _RTLP_SEH_ACTIVATION *Next; /* the thread's list, newest first */
     ULONG Type;
-    BOOLEAN Software;   /* raised by RtlRaiseException: continuing returns from it */
-    BOOLEAN Resumable;  /* Context is complete enough to resume */
+    BOOLEAN Resumable; /* continuing is possible: a software raise, or a complete Context */
     PRTLP_SEH_FRAME Frame;     /* the frame whose filter or __finally runs for it now */
     PRTLP_SEH_FRAME Target;    /* phase 2: the frame whose __except block runs */
     PRTLP_SEH_FRAME SavedList; /* the chain when the dispatch began */
@@ -63,11 +64,11 @@ typedef struct _RTLP_SEH_ACTIVATION {
 #define RTLP_SEH_ACTIVATION_SIZE ALIGN_UP_BY(sizeof(RTLP_SEH_ACTIVATION), PAGE_SIZE)
 
 NTK_EXPORT __thread PRTLP_SEH_FRAME RtlpSehFrameList;
-NTK_EXPORT RTLP_SEH_FRAME _RtlpSehFrame; /* RTLP_SEH_DONE, never linked */
 static __thread PRTLP_SEH_ACTIVATION RtlpSehActivations;
 static __thread PRTLP_SEH_ACTIVATION RtlpSehSpare; /* one kept for the next exception */
-static pthread_key_t RtlpSehSpareKey;
-static pthread_once_t RtlpSehSpareOnce = PTHREAD_ONCE_INIT;
+static __thread BOOLEAN RtlpSehThreadKnown;        /* RtlpSehThreadKey is set for the thread */
+static pthread_key_t RtlpSehThreadKey;
+static pthread_once_t RtlpSehThreadOnce = PTHREAD_ONCE_INIT;
 
 /* ---- Machine code: jumps the C library cannot make ---- */
 
@@ -237,112 +238,6 @@ __asm__(".text\n"
         "  .cfi_endproc\n"
         ".size RtlpRestoreContext, .-RtlpRestoreContext\n");
 
-/* ---- Activations ---- */
-
-static VOID RtlpSehFreeSpare(PVOID Spare)
-{
-    PRTLP_SEH_ACTIVATION Activation = Spare;
-    if (Activation->Park != NULL)
-        munmap(Activation->Park, Activation->ParkCapacity);
-    munmap(Activation, RTLP_SEH_ACTIVATION_SIZE);
-}
-
-static VOID RtlpSehCreateSpareKey(VOID)
-{
-    pthread_key_create(&RtlpSehSpareKey, RtlpSehFreeSpare);
-}
-
-static PVOID RtlpSehMap(SIZE_T Size)
-{
-    PVOID Address = mmap(NULL, Size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (Address == MAP_FAILED) {
-        KdpLog("ntk: SEH: out of memory for an exception dispatch\n");
-        KeBugCheckEx(NO_EXCEPTION_HANDLING_SUPPORT, 0, Size, 0, 0);
-    }
-    return Address;
-}
-
-static PRTLP_SEH_ACTIVATION RtlpSehAllocate(ULONG Type)
-{
-    PRTLP_SEH_ACTIVATION Activation = RtlpSehSpare;
-    PUCHAR Park = NULL;
-    SIZE_T ParkCapacity = 0;
-    if (Activation != NULL) {
-        RtlpSehSpare = NULL;
-        pthread_setspecific(RtlpSehSpareKey, NULL);
-        Park = Activation->Park;
-        ParkCapacity = Activation->ParkCapacity;
-    } else {
-        Activation = RtlpSehMap(RTLP_SEH_ACTIVATION_SIZE);
-    }
-    memset(Activation, 0, sizeof(*Activation));
-    Activation->Park = Park;
-    Activation->ParkCapacity = ParkCapacity;
-    Activation->Type = Type;
-    Activation->Next = RtlpSehActivations;
-    RtlpSehActivations = Activation;
-    return Activation;
-}
-
-static VOID RtlpSehRelease(PRTLP_SEH_ACTIVATION Activation)
-{
-    PRTLP_SEH_ACTIVATION *Link = &RtlpSehActivations;
-    while (*Link != NULL && *Link != Activation)
-        Link = &(*Link)->Next;
-    if (*Link == Activation)
-        *Link = Activation->Next;
-    if (Activation->ParkCapacity > RTLP_SEH_PARK_KEEP) {
-        munmap(Activation->Park, Activation->ParkCapacity);
-        Activation->Park = NULL;
-        Activation->ParkCapacity = 0;
-    }
-    if (RtlpSehSpare == NULL) {
-        pthread_once(&RtlpSehSpareOnce, RtlpSehCreateSpareKey);
-        RtlpSehSpare = Activation;
-        pthread_setspecific(RtlpSehSpareKey, Activation);
-    } else {
-        RtlpSehFreeSpare(Activation);
-    }
-}
-
-/* A handler at Target takes over: the code that was running a filter or a __finally below it
- * for another activation is gone, and so is that activation. */
-static VOID RtlpSehReleaseBelow(PRTLP_SEH_FRAME Target, PRTLP_SEH_ACTIVATION Current)
-{
-    PRTLP_SEH_ACTIVATION Activation = RtlpSehActivations, Next;
-    for (; Activation != NULL; Activation = Next) {
-        Next = Activation->Next;
-        if (Activation == Current ||
-            (Activation->Frame != NULL && (ULONG_PTR)Activation->Frame < (ULONG_PTR)Target))
-            RtlpSehRelease(Activation);
-    }
-}
-
-static ULONG RtlpSehNesting(VOID)
-{
-    ULONG Count = 0;
-    PRTLP_SEH_ACTIVATION Activation;
-    for (Activation = RtlpSehActivations; Activation != NULL; Activation = Activation->Next)
-        Count++;
-    return Count;
-}
-
-/* Copies the stack from below the point Activation->Resume will resume up to High aside. */
-static VOID RtlpSehPark(PRTLP_SEH_ACTIVATION Activation, ULONG_PTR High)
-{
-    ULONG_PTR Low = (Activation->Resume.Rsp - RTLP_SEH_RED_ZONE) & ~(ULONG_PTR)15;
-    SIZE_T Size = High - Low;
-    if (Size > Activation->ParkCapacity) {
-        if (Activation->Park != NULL)
-            munmap(Activation->Park, Activation->ParkCapacity);
-        Activation->ParkCapacity = ALIGN_UP_BY(Size, RTLP_SEH_PARK_GRANULE);
-        Activation->Park = RtlpSehMap(Activation->ParkCapacity);
-    }
-    RtlpSehCopyStack(Activation->Park, (PVOID)Low, Size);
-    Activation->ParkLow = Low;
-    Activation->ParkHigh = High;
-}
-
 /* ---- Misuse and broken chains ---- */
 
 static KPROCESSOR_MODE RtlpSehCurrentMode(VOID)
@@ -372,11 +267,6 @@ VOID RtlpSehBadChain(PRTLP_SEH_FRAME Frame)
                  Frame);
 }
 
-VOID RtlpSehBadLeave(VOID)
-{
-    RtlpSehFatal("__leave outside a __try block", NULL);
-}
-
 /* `break` or `continue` written directly in a __try block: they apply to the __try statement
  * (Windows: to the enclosing loop). Logged once per place. */
 VOID RtlpSehJumpOut(PRTLP_SEH_FRAME Frame, LONG How)
@@ -389,7 +279,8 @@ VOID RtlpSehJumpOut(PRTLP_SEH_FRAME Frame, LONG How)
         RtlpSehBadChain(Frame);
     RtlpSehFrameList = Frame->Next;
     Frame->Abnormal = 1;
-    Frame->State = (Frame->Kind & RTLP_SEH_FINALLY_FRAME) ? RTLP_SEH_FINALLY_PENDING : RTLP_SEH_DONE;
+    Frame->State =
+        (Frame->Kind & RTLP_SEH_FINALLY_FRAME) ? RTLP_SEH_FINALLY_PENDING : RTLP_SEH_DONE;
     for (i = 0; i < RTL_NUMBER_OF(Logged); i++) {
         PVOID Seen = __atomic_load_n(&Logged[i], __ATOMIC_RELAXED);
         if (Seen == Where)
@@ -398,11 +289,145 @@ VOID RtlpSehJumpOut(PRTLP_SEH_FRAME Frame, LONG How)
                                                         __ATOMIC_RELAXED, __ATOMIC_RELAXED))
             break;
     }
-    if (dladdr(Where, &Info) == 0 || Info.dli_sname == NULL)
-        Info.dli_sname = "?";
-    KdpLog("ntk: SEH: '%s' directly inside a __try block (in %s, at %p) leaves the __try "
+    if (dladdr(Where, &Info) == 0 || Info.dli_fname == NULL) {
+        Info.dli_fname = "?";
+        Info.dli_fbase = NULL;
+    } else if (strrchr(Info.dli_fname, '/') != NULL) {
+        Info.dli_fname = strrchr(Info.dli_fname, '/') + 1;
+    }
+    KdpLog("ntk: SEH: '%s' directly inside a __try block (%s+0x%llx) leaves the __try "
            "statement, not the enclosing loop as on Windows; use __leave\n",
-           How ? "continue" : "break", Info.dli_sname, Where);
+           How ? "continue" : "break", Info.dli_fname,
+           (unsigned long long)((ULONG_PTR)Where - (ULONG_PTR)Info.dli_fbase));
+}
+
+/* ---- Activations ---- */
+
+static VOID RtlpSehUnmap(PRTLP_SEH_ACTIVATION Activation)
+{
+    if (Activation->Park != NULL)
+        munmap(Activation->Park, Activation->ParkCapacity);
+    munmap(Activation, RTLP_SEH_ACTIVATION_SIZE);
+}
+
+/* At thread exit: the spare, and whatever a thread ended in the middle of (a user program ended
+ * by an exception raised in a filter, say). */
+static VOID RtlpSehThreadExit(PVOID Unused)
+{
+    PRTLP_SEH_ACTIVATION Activation, Next;
+    UNREFERENCED_PARAMETER(Unused);
+    for (Activation = RtlpSehActivations; Activation != NULL; Activation = Next) {
+        Next = Activation->Next;
+        RtlpSehUnmap(Activation);
+    }
+    RtlpSehActivations = NULL;
+    if (RtlpSehSpare != NULL)
+        RtlpSehUnmap(RtlpSehSpare);
+    RtlpSehSpare = NULL;
+    RtlpSehFrameList = NULL;
+}
+
+static VOID RtlpSehCreateThreadKey(VOID)
+{
+    pthread_key_create(&RtlpSehThreadKey, RtlpSehThreadExit);
+}
+
+static PVOID RtlpSehMap(SIZE_T Size)
+{
+    PVOID Address = mmap(NULL, Size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (Address == MAP_FAILED) {
+        KdpLog("ntk: SEH: out of memory for an exception dispatch\n");
+        KeBugCheckEx(NO_EXCEPTION_HANDLING_SUPPORT, 0, Size, 0, 0);
+    }
+    return Address;
+}
+
+static PRTLP_SEH_ACTIVATION RtlpSehAllocate(ULONG Type)
+{
+    PRTLP_SEH_ACTIVATION Activation = RtlpSehSpare;
+    PUCHAR Park = NULL;
+    SIZE_T ParkCapacity = 0;
+    if (!RtlpSehThreadKnown) {
+        pthread_once(&RtlpSehThreadOnce, RtlpSehCreateThreadKey);
+        pthread_setspecific(RtlpSehThreadKey, &RtlpSehThreadKey);
+        RtlpSehThreadKnown = TRUE;
+    }
+    if (Activation != NULL) {
+        RtlpSehSpare = NULL;
+        Park = Activation->Park;
+        ParkCapacity = Activation->ParkCapacity;
+    } else {
+        Activation = RtlpSehMap(RTLP_SEH_ACTIVATION_SIZE);
+    }
+    memset(Activation, 0, sizeof(*Activation));
+    Activation->Park = Park;
+    Activation->ParkCapacity = ParkCapacity;
+    Activation->Type = Type;
+    Activation->Next = RtlpSehActivations;
+    RtlpSehActivations = Activation;
+    return Activation;
+}
+
+static VOID RtlpSehRelease(PRTLP_SEH_ACTIVATION Activation)
+{
+    PRTLP_SEH_ACTIVATION *Link = &RtlpSehActivations;
+    while (*Link != NULL && *Link != Activation)
+        Link = &(*Link)->Next;
+    if (*Link == Activation)
+        *Link = Activation->Next;
+    if (Activation->ParkCapacity > RTLP_SEH_PARK_KEEP) {
+        munmap(Activation->Park, Activation->ParkCapacity);
+        Activation->Park = NULL;
+        Activation->ParkCapacity = 0;
+    }
+    if (RtlpSehSpare == NULL)
+        RtlpSehSpare = Activation;
+    else
+        RtlpSehUnmap(Activation);
+}
+
+/* A handler at Target takes over: the code that was running a filter or a __finally below it
+ * for another activation is gone, and so is that activation. */
+static VOID RtlpSehReleaseBelow(PRTLP_SEH_FRAME Target, PRTLP_SEH_ACTIVATION Current)
+{
+    PRTLP_SEH_ACTIVATION Activation = RtlpSehActivations, Next;
+    for (; Activation != NULL; Activation = Next) {
+        Next = Activation->Next;
+        if (Activation == Current ||
+            (Activation->Frame != NULL && (ULONG_PTR)Activation->Frame < (ULONG_PTR)Target))
+            RtlpSehRelease(Activation);
+    }
+}
+
+static ULONG RtlpSehNesting(VOID)
+{
+    ULONG Count = 0;
+    PRTLP_SEH_ACTIVATION Activation;
+    for (Activation = RtlpSehActivations; Activation != NULL; Activation = Activation->Next)
+        Count++;
+    return Count;
+}
+
+/* Copies the stack from below the point Activation->Resume will resume up to High aside. */
+static VOID RtlpSehPark(PRTLP_SEH_ACTIVATION Activation, ULONG_PTR High)
+{
+    ULONG_PTR Low = (Activation->Resume.Rsp - RTLP_SEH_RED_ZONE) & ~(ULONG_PTR)15;
+    SIZE_T Size = High - Low;
+    /* The frame is a local of a function further up this stack. Not so if the compiler moved
+     * locals off the stack (ASan's detect_stack_use_after_return) or the chain is corrupt. */
+    if (High <= Low || Size > RTLP_SEH_PARK_LIMIT)
+        RtlpSehFatal("a __try frame is not on this thread's stack above the dispatcher (ASan's "
+                     "detect_stack_use_after_return must be off)",
+                     (PVOID)High);
+    if (Size > Activation->ParkCapacity) {
+        if (Activation->Park != NULL)
+            munmap(Activation->Park, Activation->ParkCapacity);
+        Activation->ParkCapacity = ALIGN_UP_BY(Size, RTLP_SEH_PARK_GRANULE);
+        Activation->Park = RtlpSehMap(Activation->ParkCapacity);
+    }
+    RtlpSehCopyStack(Activation->Park, (PVOID)Low, Size);
+    Activation->ParkLow = Low;
+    Activation->ParkHigh = High;
 }
 
 /* ---- Phase 1: filters ---- */
@@ -568,7 +593,7 @@ static BOOLEAN RtlpSehDispatch(PEXCEPTION_RECORD Record, PCONTEXT Context, BOOLE
     KPROCESSOR_MODE Mode = RtlpSehCurrentMode();
     ULONG_PTR Here = (ULONG_PTR)__builtin_frame_address(0);
     PRTLP_SEH_ACTIVATION Activation;
-    PRTLP_SEH_FRAME Frame, Previous = NULL;
+    PRTLP_SEH_FRAME Frame;
     LONG Verdict;
 
     if (RtlpSehNesting() >= RTLP_SEH_MAX_NESTING) {
@@ -580,28 +605,29 @@ static BOOLEAN RtlpSehDispatch(PEXCEPTION_RECORD Record, PCONTEXT Context, BOOLE
     RtlpSehCopyRecords(Activation, Record);
     if (Context != NULL)
         Activation->Context = *Context;
-    Activation->Software = Software;
-    Activation->Resumable = Software || (Context != NULL &&
-                                         (Context->ContextFlags & (CONTEXT_CONTROL | CONTEXT_INTEGER)) ==
-                                             (CONTEXT_CONTROL | CONTEXT_INTEGER));
+    Activation->Resumable =
+        Software ||
+        (Context != NULL && (Context->ContextFlags & RTLP_SEH_RESUMABLE) == RTLP_SEH_RESUMABLE);
     Activation->SavedList = RtlpSehFrameList;
 
     for (Frame = Activation->SavedList; Frame != NULL; Frame = Frame->Next) {
-        if ((ULONG_PTR)Frame <= Here || (Previous != NULL && Frame <= Previous) ||
-            Frame->State != RTLP_SEH_BODY) {
+        /* Live frames are above this one, inside their __try blocks. (Frames of one function
+         * may lie in any order, so there is no order to check between them.) */
+        if ((ULONG_PTR)Frame <= Here || Frame->State != RTLP_SEH_BODY) {
             RtlpSehRelease(Activation);
-            RtlpSehFatal("the thread's __try frames are not on its stack in order (a __try left "
-                         "by longjmp?)",
+            RtlpSehFatal("a frame in the thread's __try chain is not a live __try block (one "
+                         "left by longjmp?)",
                          Frame);
         }
-        Previous = Frame;
         /* Never across the boundary between user and kernel mode. */
         if (((Frame->Kind & RTLP_SEH_USER_FRAME) != 0) != (Mode == UserMode))
             break;
         if (!(Frame->Kind & RTLP_SEH_EXCEPT_FRAME))
             continue;
-        Verdict = (Frame->Kind & RTLP_SEH_CONSTANT_FILTER) ? Frame->Filter
-                                                           : RtlpSehEvaluateFilter(Activation, Frame);
+        if (Frame->Kind & RTLP_SEH_CONSTANT_FILTER)
+            Verdict = Frame->Filter;
+        else
+            Verdict = RtlpSehEvaluateFilter(Activation, Frame);
         if (Verdict > 0) {
             Activation->Target = Frame;
             RtlpSehUnwindFrom(Activation);

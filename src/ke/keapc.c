@@ -5,6 +5,7 @@
  * lowering to PASSIVE_LEVEL, leaving a region, kernel waits, and system-service entry and
  * exit (ntk cannot interrupt a thread, so these are where a pending APC is noticed). */
 #include "ntkp.h"
+#include "sehp.h"
 #include "../vf/vfddi.h"
 
 #define APC_KERNEL_ROUTINE(Apc) ((PKKERNEL_ROUTINE)(Apc)->Reserved[0])
@@ -173,12 +174,16 @@ static PKKERNEL_ROUTINE KiCallKernelRoutine(PKTHREAD Thread, PKAPC Apc,
                                             PVOID *Argument1, PVOID *Argument2)
 {
     PKKERNEL_ROUTINE KernelRoutine = APC_KERNEL_ROUTINE(Apc);
+    PVOID Frames;
     *NormalRoutine = APC_NORMAL_ROUTINE(Apc);
     *NormalContext = Apc->NormalContext;
     *Argument1 = Apc->SystemArgument1;
     *Argument2 = Apc->SystemArgument2;
     Thread->Irql = APC_LEVEL;
+    /* An APC interrupts the thread: it does not see the interrupted code's __try frames. */
+    Frames = RtlpSehSuspendFrames();
     KernelRoutine(Apc, NormalRoutine, NormalContext, Argument1, Argument2);
+    RtlpSehResumeFrames(Frames);
     Thread->Irql = PASSIVE_LEVEL;
     return KernelRoutine;
 }
@@ -207,9 +212,11 @@ VOID KiDeliverApc(KPROCESSOR_MODE DeliveryMode)
         KernelRoutine = KiCallKernelRoutine(Thread, Apc, &NormalRoutine, &NormalContext,
                                             &Argument1, &Argument2);
         if (NormalRoutine) {
+            PVOID Frames = RtlpSehSuspendFrames();
             Thread->KernelApcInProgress = TRUE;
             NormalRoutine(NormalContext, Argument1, Argument2);
             Thread->KernelApcInProgress = FALSE;
+            RtlpSehResumeFrames(Frames);
         }
         if (Thread->Irql != PASSIVE_LEVEL)
             KiIrqlUnexpected(Thread->Irql, PASSIVE_LEVEL, (PVOID)KernelRoutine, 0,
@@ -241,9 +248,11 @@ BOOLEAN KiDeliverUserApcs(VOID)
         KiCallKernelRoutine(Thread, Apc, &NormalRoutine, &NormalContext, &Argument1, &Argument2);
         if (NormalRoutine) {
             KPROCESSOR_MODE Saved = Thread->ExecutingMode;
+            PVOID Frames = RtlpSehSuspendFrames();
             Thread->ExecutingMode = UserMode;
             NormalRoutine(NormalContext, Argument1, Argument2);
             Thread->ExecutingMode = Saved;
+            RtlpSehResumeFrames(Frames);
         }
         Any = TRUE;
     }

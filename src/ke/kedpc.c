@@ -3,6 +3,7 @@
  * thread that owns it or in the processor's DPC thread. Threaded DPCs run at PASSIVE_LEVEL in
  * the DPC thread. */
 #include "ki.h"
+#include "sehp.h"
 #include "../vf/vfddi.h"
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -168,9 +169,14 @@ static VOID KiCallDpc(PKDPC Dpc, PVOID Arg1, PVOID Arg2, KIRQL Expected)
     PKDEFERRED_ROUTINE Routine = Dpc->DeferredRoutine;
     PKTHREAD Thread = KeGetCurrentThread();
     SHORT ApcDisable = Thread->KernelApcDisable;
+    PVOID Frames;
     if (Routine == NULL)
         return;
+    /* A DPC runs on top of whatever the thread was doing: it must not see that code's __try
+     * frames. */
+    Frames = RtlpSehSuspendFrames();
     Routine(Dpc, Dpc->DeferredContext, Arg1, Arg2);
+    RtlpSehResumeFrames(Frames);
     if (Thread->Irql != Expected)
         KiIrqlUnexpected(Thread->Irql, Expected, (PVOID)Routine, (ULONG_PTR)Dpc, 0);
     if (Thread->KernelApcDisable != ApcDisable)

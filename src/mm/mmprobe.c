@@ -2,7 +2,9 @@
  * A copy from or to a user buffer runs under a per-thread recovery point: a fault there makes
  * the copy fail with STATUS_ACCESS_VIOLATION, as the __try around Windows' copies does. */
 #include "ntkp.h"
+#include "sehp.h"
 #include "../vf/vfddi.h"
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,25 +148,6 @@ static DECLSPEC_NORETURN VOID MiResumeRecovery(VOID)
     _longjmp(MiRecovery->Frame, 1);
 }
 
-/* Runs on the faulting thread's own stack, after the signal handler returned. */
-static DECLSPEC_NORETURN VOID MiUnhandledFault(ULONG_PTR Code, ULONG_PTR Pc, ULONG_PTR Rw,
-                                               ULONG_PTR Address)
-{
-    PKTHREAD Thread = KiCurrentThread;
-    if (Thread != NULL && Thread->ExecutingMode == UserMode) {
-        /* A user program's own fault ends its process, not the kernel. */
-        KdpLog("ntk: user process faulted: exception 0x%08X at %p (address %p); the process is "
-               "terminated\n",
-               (unsigned)Code, (PVOID)Pc, (PVOID)Address);
-        Thread->ExecutingMode = KernelMode;
-        PspTerminateProcess(PspCurrentProcess(), (NTSTATUS)Code);
-        PspExitThread((NTSTATUS)Code);
-    }
-    KeBugCheckEx(Thread && ((PETHREAD)Thread)->SystemThread ? SYSTEM_THREAD_EXCEPTION_NOT_HANDLED
-                                                           : KMODE_EXCEPTION_NOT_HANDLED,
-                 Code, Pc, Rw, Address);
-}
-
 static VOID MiRedirect(ucontext_t *Context, PVOID Target, ULONG_PTR A0, ULONG_PTR A1,
                        ULONG_PTR A2, ULONG_PTR A3)
 {
@@ -181,11 +164,78 @@ static VOID MiRedirect(ucontext_t *Context, PVOID Target, ULONG_PTR A0, ULONG_PT
     Regs[REG_RCX] = (greg_t)A3;
 }
 
+/* Code in libntk is the kernel's; anything else that faults in kernel mode is a driver's. */
+static BOOLEAN MiIsKernelCode(ULONG_PTR Pc)
+{
+    Dl_info Fault, Kernel;
+    return dladdr((PVOID)Pc, &Fault) && dladdr((PVOID)MiIsKernelCode, &Kernel) &&
+           Fault.dli_fbase == Kernel.dli_fbase;
+}
+
+/* Page faults Windows never turns into exceptions: any at DISPATCH_LEVEL or above (0xD1 in a
+ * driver, 0xA in the kernel), and a bad system address (0x50): no __try can catch them. */
+static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record)
+{
+    PKTHREAD Thread = KiCurrentThread;
+    ULONG_PTR Access, Address, Pc = (ULONG_PTR)Record->ExceptionAddress;
+    if (Thread == NULL || Thread->ExecutingMode != KernelMode ||
+        Record->ExceptionCode != STATUS_ACCESS_VIOLATION || Record->NumberParameters < 2)
+        return;
+    Access = Record->ExceptionInformation[0];
+    Address = Record->ExceptionInformation[1];
+    if (Thread->Irql >= DISPATCH_LEVEL)
+        KeBugCheckEx(MiIsKernelCode(Pc) ? IRQL_NOT_LESS_OR_EQUAL : DRIVER_IRQL_NOT_LESS_OR_EQUAL,
+                     Address, Thread->Irql, Access, Pc);
+    if (Address >= MI_SYSTEM_RANGE_START)
+        /* x64 parameter 2: 0 read, 2 write, 0x10 execute; parameter 4: not-present PTE. */
+        KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, Address,
+                     Access == 1 ? 2 : Access == 8 ? 0x10 : 0, Pc, 2);
+}
+
+/* Runs on the faulting thread's own stack: the exception goes to the thread's __try frames. */
+static DECLSPEC_NORETURN VOID MiDispatchFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
+{
+    MiCheckFatalPageFault(Record);
+    if (RtlpDispatchException(Record, Context))
+        RtlpRestoreContext(Context);
+    /* Nobody handled it: the user process ends, or the kernel stops with Windows' code. */
+    RtlpUnhandledException(Record, Context);
+}
+
+/* Builds the exception record and the full context below the faulting stack pointer (and its
+ * red zone), then redirects the thread to MiDispatchFault on that stack. */
+static VOID MiRedirectToDispatch(ucontext_t *Context, NTSTATUS Code, int Signal, siginfo_t *Info)
+{
+    greg_t *Regs = Context->uc_mcontext.gregs;
+    ULONG_PTR Sp = ((ULONG_PTR)Regs[REG_RSP] - 256) & ~(ULONG_PTR)63;
+    PCONTEXT Ctx;
+    PEXCEPTION_RECORD Record;
+    Sp -= sizeof(CONTEXT);
+    Ctx = (PCONTEXT)Sp;
+    Sp = (Sp - sizeof(EXCEPTION_RECORD)) & ~(ULONG_PTR)15;
+    Record = (PEXCEPTION_RECORD)Sp;
+    RtlpContextFromSignal(Ctx, Context);
+    __builtin_memset(Record, 0, sizeof(*Record));
+    Record->ExceptionCode = Code;
+    Record->ExceptionAddress = (PVOID)Regs[REG_RIP];
+    if (Signal == SIGTRAP) /* int3 has executed: the breakpoint is the byte before */
+        Record->ExceptionAddress = (PVOID)(Regs[REG_RIP] - 1);
+    if (Signal == SIGSEGV || (Signal == SIGBUS && Code == STATUS_ACCESS_VIOLATION)) {
+        greg_t Err = Regs[REG_ERR];
+        Record->NumberParameters = 2;
+        Record->ExceptionInformation[0] = (Err & 0x10) ? 8 : (Err & 2) ? 1 : 0;
+        Record->ExceptionInformation[1] = (ULONG_PTR)Info->si_addr;
+    }
+    Regs[REG_RSP] = (greg_t)(Sp - 8);
+    *(ULONG_PTR *)(Sp - 8) = (ULONG_PTR)Regs[REG_RIP];
+    Regs[REG_RIP] = (greg_t)(ULONG_PTR)MiDispatchFault;
+    Regs[REG_RDI] = (greg_t)(ULONG_PTR)Record;
+    Regs[REG_RSI] = (greg_t)(ULONG_PTR)Ctx;
+}
+
 static void MiFaultHandler(int Signal, siginfo_t *Info, void *RawContext)
 {
     ucontext_t *Context = RawContext;
-    ULONG_PTR Pc = (ULONG_PTR)Context->uc_mcontext.gregs[REG_RIP];
-    ULONG_PTR Rw = (Context->uc_mcontext.gregs[REG_ERR] & 2) ? 1 : 0;
     NTSTATUS Code;
     switch (Signal) {
     case SIGSEGV:
@@ -211,13 +261,12 @@ static void MiFaultHandler(int Signal, siginfo_t *Info, void *RawContext)
         MiRedirect(Context, (PVOID)MiResumeRecovery, 0, 0, 0, 0);
         return;
     }
-    MiRedirect(Context, (PVOID)MiUnhandledFault, (ULONG_PTR)(ULONG)Code, Pc, Rw,
-               (ULONG_PTR)Info->si_addr);
+    MiRedirectToDispatch(Context, Code, Signal, Info);
 }
 
 VOID MmpInstallFaultHandlers(VOID)
 {
-    static const int Signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+    static const int Signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
     struct sigaction Action;
     size_t i;
     memset(&Action, 0, sizeof(Action));

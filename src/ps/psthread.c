@@ -1,6 +1,7 @@
 /* Ps: thread creation, start-up, exit and process termination. Every NT thread is a pthread;
  * system threads run on stacks in system space, user threads on ordinary (user) stacks. */
 #include "ntkp.h"
+#include "sehp.h"
 #include "../vf/vfddi.h"
 #include <signal.h>
 #include <stdio.h>
@@ -150,6 +151,8 @@ static void *PspThreadStartup(void *Context)
             Thread->ExitStatus = Status;
         }
     }
+    /* Whatever __try frames were live when the thread exited are gone with its stack. */
+    RtlpSehFrameList = NULL;
     PspThreadRundown(Thread);
     IopFlushIrpCache();
     PspReleaseAltStack();

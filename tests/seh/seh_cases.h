@@ -445,6 +445,29 @@ static SEH_NOINLINE int SehReturnFromExceptTry(int Value)
 
 static SEH_NOINLINE int SehReturnThroughTwo(int Value);
 
+static SEH_NOINLINE long SehOpaque(long Value)
+{
+    __asm__("" : "+r"(Value));
+    return Value;
+}
+
+/* The return value is computed before the __finally runs; the __finally's own locals must not
+ * disturb it, nor the locals the function still uses. */
+static SEH_NOINLINE long SehReturnMany(long a, long b, long c)
+{
+    long x1 = a * b, x2 = b * c, x3 = a * c, x4 = a + b + c;
+    __try {
+        if (a > 0)
+            return x1 + x2 * 3 + x3 * 5 + x4 * 7 + SehOpaque(x1);
+    } __finally {
+        volatile long Scratch[64];
+        for (int i = 0; i < 64; i++)
+            Scratch[i] = SehOpaque(i * a + 1000);
+        SehLogAdd(Scratch[5] == 5 * a + 1000 ? "finally" : "finally-bad");
+    }
+    return x1 - x2 - x3 - x4;
+}
+
 static void SehTestLeaveByJump(void)
 {
     volatile int Abnormal = -1;
@@ -460,6 +483,11 @@ static void SehTestLeaveByJump(void)
     Result = SehReturnFromFinallyTry(0, &Abnormal);
     CHECK_EQ(Result, -1);
     CHECK_EQ(Abnormal, 0);
+
+    SehLogReset();
+    CHECK_EQ(SehReturnMany(2, 3, 4), 6 + 12 * 3 + 8 * 5 + 9 * 7 + 6);
+    CHECK_EQ(SehReturnMany(-2, 3, 4), -6 - 12 + 8 - 5);
+    CHECK(SehLogIs("finally finally"));
 
     /* After a return from inside __try/__except, that frame no longer catches anything. */
     CHECK_EQ(SehReturnFromExceptTry(21), 42);
