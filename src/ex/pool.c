@@ -42,6 +42,12 @@ static PVOID ExpFreeLists[POOL_CLASSES];
 static PUCHAR ExpArenaNext, ExpArenaEnd;
 static LIST_ENTRY ExpLiveBlocks = { &ExpLiveBlocks, &ExpLiveBlocks };
 static NTK_POOL_TAG_STATS ExpTagStats[POOL_TAG_BUCKETS];
+/* Freed large blocks, by page count (front page included), kept mapped for reuse: system space
+ * is never handed out twice otherwise, so repeated large requests recycle these. */
+#define POOL_LARGE_CACHE_PAGES 260
+#define POOL_LARGE_CACHE_DEPTH 8
+static PUCHAR ExpLargeCache[POOL_LARGE_CACHE_PAGES + 1][POOL_LARGE_CACHE_DEPTH];
+static UCHAR ExpLargeCount[POOL_LARGE_CACHE_PAGES + 1];
 
 static NTK_POOL_TAG_STATS *ExpTagEntry(ULONG Tag)
 {
@@ -129,6 +135,8 @@ static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
         return NULL;
     *Units = (ULONG)(BYTES_TO_PAGES(Size) + 1);
     *Large = TRUE;
+    if (*Units <= POOL_LARGE_CACHE_PAGES && ExpLargeCount[*Units] != 0)
+        return ExpLargeCache[*Units][--ExpLargeCount[*Units]] + PAGE_SIZE;
     Base = MmpReserveSystemPages((SIZE_T)*Units * PAGE_SIZE);
     return Base ? Base + PAGE_SIZE : NULL;
 }
@@ -203,8 +211,16 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
     Header->State = POOL_STATE_FREE;
     if (Header->Large) {
         ULONG Pages = Header->Units;
+        PUCHAR Base = (PUCHAR)Block - PAGE_SIZE;
+        /* A few stay mapped for the next request of that size (what NT's big-pool cache
+         * gains); the rest go back, inaccessible, so a stale pointer faults. */
+        if (Pages <= POOL_LARGE_CACHE_PAGES && ExpLargeCount[Pages] < POOL_LARGE_CACHE_DEPTH) {
+            ExpLargeCache[Pages][ExpLargeCount[Pages]++] = Base;
+            NtkUnlock(&ExpPoolLock);
+            return;
+        }
         NtkUnlock(&ExpPoolLock);
-        MmpReleaseSystemPages((PUCHAR)Block - PAGE_SIZE, (SIZE_T)Pages * PAGE_SIZE);
+        MmpReleaseSystemPages(Base, (SIZE_T)Pages * PAGE_SIZE);
         return;
     }
     *(PVOID *)Block = ExpFreeLists[Header->Units];

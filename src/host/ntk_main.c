@@ -1,17 +1,22 @@
 /* The ntk command: `ntk run [--driver D.so]... [--cpus N] [--verifier none] [-- PROG.so [ARGS]]`
  * boots a kernel, loads the drivers in order, runs PROG as a user process, unloads the drivers
- * in reverse order. Exit status: PROG's; 2 when a driver fails to load; 3 on a bugcheck. */
+ * in reverse order. Exit status: PROG's; 2 when a driver fails to load; 3 on a bugcheck (with
+ * --expect-bugcheck: 0, 4 or 5). `ntk analyze DUMP` explains the crash dump a bugcheck wrote. */
 #include <ntk/host.h>
+#include "analyze/ntk_analyze.h"
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "rtlp.h"
 
 static void NtkUsage(FILE *Out)
 {
     fprintf(Out,
             "usage: ntk run [--driver D.so]... [--cpus N] [--virtual-time] [--dpc-watchdog MS]\n"
-            "               [--verifier standard|none] [-- PROG.so [ARGS...]]\n"
+            "               [--verifier standard|none] [--dump FILE|none] [--hang-timeout S]\n"
+            "               [--expect-bugcheck CODE] [-- PROG.so [ARGS...]]\n"
+            "       ntk analyze [--json] DUMP | --explain CODE | --list\n"
             "\n"
             "Boots an ntk kernel, loads each driver (DriverEntry) in order, runs PROG's main()\n"
             "as a user process, then unloads the drivers (DriverUnload) in reverse order.\n"
@@ -19,7 +24,44 @@ static void NtkUsage(FILE *Out)
             "  --virtual-time     time advances only when every thread waits\n"
             "  --dpc-watchdog MS  a DPC running longer than MS is bug check 0x133\n"
             "  --verifier none    no Driver Verifier checks (pool leaks at unload)\n"
-            "Exit status: PROG's; 2 if a driver fails to load; 3 on a bug check.\n");
+            "  --dump FILE        where a bug check writes its crash dump (default:\n"
+            "                     ./ntk-crash-PID.dump; none: no dump)\n"
+            "  --hang-timeout S   no progress for S seconds is bug check 0xE2 with a dump;\n"
+            "                     SIGQUIT (Ctrl-\\) asks for one at any time\n"
+            "  --expect-bugcheck CODE  a test expecting bug check CODE (hex, or its name)\n"
+            "Exit status: PROG's; 2 if a driver fails to load; 3 on a bug check. With\n"
+            "--expect-bugcheck: 0 if CODE happened, 4 if another bug check did, 5 if none.\n");
+}
+
+/* A bug check code: hex (0xD1 or D1) or its name (DRIVER_IRQL_NOT_LESS_OR_EQUAL). */
+static BOOLEAN NtkParseBugCheckCode(const char *Text, ULONG *Code)
+{
+    char *End;
+    unsigned long Value = strtoul(Text, &End, 16);
+    ULONG Candidate;
+    if (*Text && *End == 0) {
+        *Code = (ULONG)Value;
+        return TRUE;
+    }
+    for (Candidate = 0; Candidate < 0x400; Candidate++) {
+        PCSTR Name = RtlpBugCheckName(Candidate);
+        if (Name && strcmp(Name, Text) == 0) {
+            *Code = Candidate;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* The run ended without a bug check: with --expect-bugcheck that is a failure (5). */
+static int NtkNoBugCheck(BOOLEAN Expecting, ULONG Expected, int ExitCode)
+{
+    if (!Expecting)
+        return ExitCode;
+    fprintf(stderr, "ntk: the expected bug check 0x%08X %s did not happen (exit status %d)\n",
+            (unsigned)Expected, RtlpBugCheckName(Expected) ? RtlpBugCheckName(Expected) : "",
+            ExitCode);
+    return KD_EXIT_NO_BUGCHECK;
 }
 
 static int NtkRun(int argc, char **argv)
@@ -27,6 +69,8 @@ static int NtkRun(int argc, char **argv)
     const char *Drivers[64];
     int DriverCount = 0, i, ExitCode = 0;
     NTK_OPTIONS Options = { 0, TRUE, FALSE, 0 };
+    BOOLEAN Expecting = FALSE;
+    ULONG Expected = 0, HangSeconds = 0;
     NTSTATUS Status;
 
     for (i = 0; i < argc; i++) {
@@ -52,6 +96,21 @@ static int NtkRun(int argc, char **argv)
                 fprintf(stderr, "ntk: unknown verifier mode '%s'\n", Mode);
                 return 2;
             }
+        } else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
+            KdpSetDumpFile(argv[++i]);
+        } else if (strcmp(argv[i], "--hang-timeout") == 0 && i + 1 < argc) {
+            HangSeconds = (ULONG)strtoul(argv[++i], NULL, 0);
+            if (HangSeconds == 0) {
+                fprintf(stderr, "ntk: --hang-timeout needs a number of seconds\n");
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--expect-bugcheck") == 0 && i + 1 < argc) {
+            if (!NtkParseBugCheckCode(argv[++i], &Expected)) {
+                fprintf(stderr, "ntk: unknown bug check code '%s'\n", argv[i]);
+                return 2;
+            }
+            Expecting = TRUE;
+            KdpSetExpectedBugCheck(Expected);
         } else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
@@ -63,19 +122,26 @@ static int NtkRun(int argc, char **argv)
             break;
         }
     }
+    NtkInstallSymbolizer();
+    for (int d = 0; d < DriverCount; d++)
+        KdpNoteImage(Drivers[d], KD_IMAGE_DRIVER);
+    if (i < argc)
+        KdpNoteImage(argv[i], KD_IMAGE_PROGRAM);
     Status = NtkInitialize(&Options);
     if (!NT_SUCCESS(Status)) {
         fprintf(stderr, "ntk: the kernel failed to start: 0x%08X %s\n", (unsigned)Status,
                 NtkStatusName(Status));
         return 2;
     }
+    /* SIGQUIT always asks for a crash dump; --hang-timeout also watches for progress. */
+    KdpStartHangDetection(HangSeconds);
     for (int d = 0; d < DriverCount; d++) {
         Status = NtkLoadDriver(Drivers[d]);
         if (!NT_SUCCESS(Status)) {
             fprintf(stderr, "ntk: driver %s failed to load: 0x%08X %s\n", Drivers[d],
                     (unsigned)Status, NtkStatusName(Status));
             NtkUnloadDrivers();
-            return 2;
+            return NtkNoBugCheck(Expecting, Expected, 2);
         }
     }
     if (i < argc) {
@@ -88,7 +154,7 @@ static int NtkRun(int argc, char **argv)
     }
     NtkUnloadDrivers();
     fflush(stdout);
-    return ExitCode;
+    return NtkNoBugCheck(Expecting, Expected, ExitCode);
 }
 
 /* A user program that calls exit() ends its own process, as ExitProcess would, not the whole
@@ -110,6 +176,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
         return NtkRun(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "analyze") == 0)
+        return NtkAnalyzeMain(argc - 2, argv + 2);
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)) {
         NtkUsage(stdout);
         return 0;

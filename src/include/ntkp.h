@@ -236,6 +236,7 @@ ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *
                                               PVOID Context),
                                PVOID Context);
 BOOLEAN ExpIsPoolAddress(PVOID Address);
+VOID ExpCheckImageLookasideLists(ULONG_PTR Base, ULONG_PTR End); /* unload: 0xCE if one lives */
 NTSTATUS ExpInitializeEventType(VOID);
 extern POBJECT_TYPE ExpEventObjectTypeInternal;
 

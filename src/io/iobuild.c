@@ -1,6 +1,11 @@
 /* Io: IRPs that drivers build for requests to other drivers. They complete through the same
- * path as the I/O manager's own: status block, event, buffered copy-back, then freed. */
+ * path as the I/O manager's own: status block, event, buffered copy-back, MDLs unlocked and
+ * freed, then the IRP freed. For direct transfers the caller's (kernel) buffer is probed and
+ * locked in KernelMode, as Windows does, so that a completion routine that frees the IRP itself
+ * can MmUnlockPages and IoFreeMdl it as the WDK shows; a bad buffer makes the builder return
+ * NULL. */
 #include "iop.h"
+#include "iomdl.h"
 #include "../vf/vfddi.h"
 
 #define IOP_TAG_SYSTEM_BUFFER 0x42537249 /* 'IrSB' */
@@ -63,10 +68,30 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
         Stack->Parameters.DeviceIoControl.Type3InputBuffer = InputBuffer;
         Irp->UserBuffer = OutputBuffer;
         break;
-    default:
-        KdpLog("ntk: IoBuildDeviceIoControlRequest: direct methods are not implemented yet\n");
-        IoFreeIrp(Irp);
-        return NULL;
+    default: /* METHOD_IN_DIRECT, METHOD_OUT_DIRECT */
+        if (InputBuffer && InputBufferLength) {
+            Irp->AssociatedIrp.SystemBuffer =
+                ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, InputBufferLength,
+                                IOP_TAG_SYSTEM_BUFFER);
+            if (Irp->AssociatedIrp.SystemBuffer == NULL) {
+                IoFreeIrp(Irp);
+                return NULL;
+            }
+            RtlCopyMemory(Irp->AssociatedIrp.SystemBuffer, InputBuffer, InputBufferLength);
+            Irp->Flags = IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+        }
+        if (OutputBuffer && OutputBufferLength &&
+            !NT_SUCCESS(IopLockIrpBuffer(Irp, OutputBuffer, OutputBufferLength, KernelMode,
+                                         METHOD_FROM_CTL_CODE(IoControlCode) == METHOD_IN_DIRECT
+                                             ? IoReadAccess
+                                             : IoWriteAccess))) {
+            if (Irp->AssociatedIrp.SystemBuffer)
+                ExFreePool(Irp->AssociatedIrp.SystemBuffer);
+            IoFreeIrp(Irp);
+            return NULL;
+        }
+        Irp->UserBuffer = OutputBuffer;
+        break;
     }
     return Irp;
 }
@@ -100,10 +125,13 @@ static PIRP IopBuildFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject,
                 RtlCopyMemory(Irp->AssociatedIrp.SystemBuffer, Buffer, Length);
             else
                 Irp->Flags |= IRP_INPUT_OPERATION;
-        } else if (DeviceObject->Flags & DO_DIRECT_IO) {
-            KdpLog("ntk: FSD requests to DO_DIRECT_IO devices are not implemented yet\n");
-            IoFreeIrp(Irp);
-            return NULL;
+        } else if ((DeviceObject->Flags & DO_DIRECT_IO) && Length != 0) {
+            if (!NT_SUCCESS(IopLockIrpBuffer(Irp, Buffer, Length, KernelMode,
+                                             MajorFunction == IRP_MJ_READ ? IoWriteAccess
+                                                                          : IoReadAccess))) {
+                IoFreeIrp(Irp);
+                return NULL;
+            }
         }
     }
     return Irp;

@@ -1,7 +1,9 @@
-/* Io: the file services (NtCreateFile, NtReadFile, NtWriteFile, NtDeviceIoControlFile) and the
- * IRP builders drivers use. Buffers are probed here; buffered transfers go through a system
- * buffer in pool; neither I/O hands the driver the caller's own pointers. */
+/* Io: the file services (NtCreateFile, NtReadFile, NtWriteFile, NtDeviceIoControlFile). Buffers
+ * are probed here; buffered transfers go through a system buffer in pool; direct transfers
+ * describe the caller's buffer with an MDL, probed and locked here (a bad buffer fails the call
+ * with STATUS_ACCESS_VIOLATION); neither I/O hands the driver the caller's own pointers. */
 #include "iop.h"
+#include "iomdl.h"
 #include "../vf/vfddi.h"
 #include <string.h>
 
@@ -197,6 +199,8 @@ static NTSTATUS IopAbortRequest(IOP_REQUEST *Request, NTSTATUS Status)
     PIRP Irp = Request->Irp;
     if ((Irp->Flags & IRP_DEALLOCATE_BUFFER) && Irp->AssociatedIrp.SystemBuffer)
         ExFreePool(Irp->AssociatedIrp.SystemBuffer);
+    if (Irp->MdlAddress)
+        IopFreeIrpMdls(Irp);
     IoFreeIrp(Irp);
     if (Request->Synchronous)
         IopReleaseFileObjectLock(Request->FileObject);
@@ -296,8 +300,14 @@ NTSTATUS IopReadWrite(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutin
             }
         }
     } else if (Request.Device->Flags & DO_DIRECT_IO) {
-        KdpLog("ntk: direct I/O (DO_DIRECT_IO) is not implemented yet\n");
-        return IopAbortRequest(&Request, STATUS_NOT_IMPLEMENTED);
+        /* The driver writes the pages of a read and reads those of a write; a zero-length
+         * transfer has no MDL. */
+        if (Length != 0) {
+            Status = IopLockIrpBuffer(Irp, Buffer, Length, Mode,
+                                      Read ? IoWriteAccess : IoReadAccess);
+            if (!NT_SUCCESS(Status))
+                return IopAbortRequest(&Request, Status);
+        }
     }
     return IopSendRequest(&Request, Mode);
 }
@@ -365,7 +375,8 @@ NTSTATUS IopDeviceIoControl(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE Apc
         Status = MmpProbeUserRange(InputBuffer, InputBufferLength, 1);
         if (NT_SUCCESS(Status))
             Status = MmpProbeUserRange(OutputBuffer, OutputBufferLength, 1);
-        if (NT_SUCCESS(Status))
+        /* A direct method's second buffer is probed for its access when it is locked below. */
+        if (NT_SUCCESS(Status) && Method == METHOD_BUFFERED)
             Status = MmpTouchUserRange(OutputBuffer, OutputBufferLength, TRUE);
         if (!NT_SUCCESS(Status))
             return Status;
@@ -413,11 +424,33 @@ NTSTATUS IopDeviceIoControl(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE Apc
         Stack->Parameters.DeviceIoControl.Type3InputBuffer = InputBuffer;
         Irp->UserBuffer = OutputBuffer;
         break;
-    default:
-        KdpLog("ntk: METHOD_IN_DIRECT/METHOD_OUT_DIRECT control codes are not implemented yet "
-               "(code 0x%08X)\n",
-               IoControlCode);
-        return IopAbortRequest(&Request, STATUS_NOT_IMPLEMENTED);
+    default: /* METHOD_IN_DIRECT, METHOD_OUT_DIRECT */
+        /* The first buffer goes to a system buffer of its own length; the second is described
+         * by an MDL, probed for reading (IN_DIRECT: the driver reads it) or writing (OUT_DIRECT).
+         * Nothing is copied back: the driver wrote the caller's pages themselves. */
+        if (InputBufferLength != 0) {
+            Irp->AssociatedIrp.SystemBuffer =
+                ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, InputBufferLength,
+                                IOP_TAG_SYSTEM_BUFFER);
+            if (Irp->AssociatedIrp.SystemBuffer == NULL)
+                return IopAbortRequest(&Request, STATUS_INSUFFICIENT_RESOURCES);
+            Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+            Status = Mode == UserMode ? MmpCopyFromUser(Irp->AssociatedIrp.SystemBuffer,
+                                                        InputBuffer, InputBufferLength)
+                                      : (memcpy(Irp->AssociatedIrp.SystemBuffer, InputBuffer,
+                                                InputBufferLength),
+                                         STATUS_SUCCESS);
+            if (!NT_SUCCESS(Status))
+                return IopAbortRequest(&Request, Status);
+        }
+        if (OutputBufferLength != 0) {
+            Status = IopLockIrpBuffer(Irp, OutputBuffer, OutputBufferLength, Mode,
+                                      Method == METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess);
+            if (!NT_SUCCESS(Status))
+                return IopAbortRequest(&Request, Status);
+        }
+        Irp->UserBuffer = OutputBuffer;
+        break;
     }
     return IopSendRequest(&Request, Mode);
 }

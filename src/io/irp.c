@@ -1,5 +1,6 @@
 /* Io: IRP allocation, dispatch and completion. */
 #include "iop.h"
+#include "iomdl.h"
 #include "../vf/vfddi.h"
 #include <string.h>
 
@@ -39,6 +40,7 @@ VOID IopFlushIrpCache(VOID)
             ExFreePoolWithTag(IopIrpCache.Irps[i][j], IOP_TAG_IRP);
         IopIrpCache.Count[i] = 0;
     }
+    IopFlushMdlCache();
 }
 
 PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
@@ -133,8 +135,9 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 }
 
 /* The I/O manager's own completion work for the requests it issued, in the requesting thread:
- * copy buffered data back, free the system buffer, report the status, signal the event, free
- * the IRP. (Tail.Overlay may already be overwritten by Tail.Apc: the caller saved what we need.) */
+ * copy buffered data back, free the system buffer, unlock and free the MDLs (direct I/O's, and
+ * any a driver attached with IoAllocateMdl), report the status, signal the event, free the IRP.
+ * (Tail.Overlay may already be overwritten by Tail.Apc: the caller saved what we need.) */
 static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
 {
     PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
@@ -159,6 +162,8 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
             Irp->AssociatedIrp.SystemBuffer = NULL;
         }
     }
+    if (Irp->MdlAddress)
+        IopFreeIrpMdls(Irp);
 
     /* An error that did not pend was returned by the dispatch routine itself: the caller
      * learns it from the return value; no status block or event is touched. */

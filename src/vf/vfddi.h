@@ -149,6 +149,71 @@
      * the same IRQL, so the ceiling is the acquire's. */                                         \
     X(KeReleaseSpinLockFromDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                                  \
     X(KeTryToAcquireSpinLockAtDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                               \
+    /* ---- ntk/ddk/exsync.h: spin locks for threaded DPCs, queued spin locks ---- */             \
+    /* ntk: no IRQL row; a threaded DPC runs at PASSIVE_LEVEL or DISPATCH_LEVEL. */               \
+    X(KeAcquireSpinLockForDpc, PASSIVE_LEVEL, DISPATCH_LEVEL)                                     \
+    /* ntk: the lock is held, so the caller is at DISPATCH_LEVEL. */                              \
+    X(KeReleaseSpinLockForDpc, DISPATCH_LEVEL, DISPATCH_LEVEL)                                    \
+    X(KeAcquireInStackQueuedSpinLock, PASSIVE_LEVEL, DISPATCH_LEVEL)                              \
+    /* "IRQL >= DISPATCH_LEVEL". */                                                               \
+    X(KeAcquireInStackQueuedSpinLockAtDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                       \
+    /* "DISPATCH_LEVEL": the release restores the IRQL saved in the lock handle. */               \
+    X(KeReleaseInStackQueuedSpinLock, DISPATCH_LEVEL, DISPATCH_LEVEL)                             \
+    X(KeReleaseInStackQueuedSpinLockFromDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                     \
+    /* ntk: as KeAcquireSpinLockForDpc and KeReleaseSpinLockForDpc. */                            \
+    X(KeAcquireInStackQueuedSpinLockForDpc, PASSIVE_LEVEL, DISPATCH_LEVEL)                        \
+    X(KeReleaseInStackQueuedSpinLockForDpc, DISPATCH_LEVEL, DISPATCH_LEVEL)                       \
+    /* ---- reader/writer spin locks: "DISPATCH_LEVEL (see Remarks)": "<= DISPATCH_LEVEL" on */   \
+    /* entry to the raising forms; ">= DISPATCH_LEVEL" for the AtDpcLevel/FromDpcLevel forms. */  \
+    X(ExAcquireSpinLockShared, PASSIVE_LEVEL, DISPATCH_LEVEL)                                     \
+    X(ExReleaseSpinLockShared, DISPATCH_LEVEL, DISPATCH_LEVEL)                                    \
+    X(ExAcquireSpinLockSharedAtDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                              \
+    X(ExReleaseSpinLockSharedFromDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                            \
+    X(ExAcquireSpinLockExclusive, PASSIVE_LEVEL, DISPATCH_LEVEL)                                  \
+    X(ExReleaseSpinLockExclusive, DISPATCH_LEVEL, DISPATCH_LEVEL)                                 \
+    X(ExAcquireSpinLockExclusiveAtDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                           \
+    X(ExReleaseSpinLockExclusiveFromDpcLevel, DISPATCH_LEVEL, HIGH_LEVEL)                         \
+    /* "DISPATCH_LEVEL": the caller holds the lock shared. */                                     \
+    X(ExTryConvertSharedSpinLockExclusive, DISPATCH_LEVEL, HIGH_LEVEL)                            \
+    /* ---- guarded mutexes ---- */                                                               \
+    X(KeInitializeGuardedMutex, PASSIVE_LEVEL, DISPATCH_LEVEL)                                    \
+    X(KeAcquireGuardedMutex, PASSIVE_LEVEL, APC_LEVEL)                                            \
+    X(KeReleaseGuardedMutex, PASSIVE_LEVEL, APC_LEVEL)                                            \
+    X(KeTryToAcquireGuardedMutex, PASSIVE_LEVEL, APC_LEVEL)                                       \
+    /* "<= APC_LEVEL"; the remarks add: at APC_LEVEL or in a guarded region (checked apart). */   \
+    X(KeAcquireGuardedMutexUnsafe, PASSIVE_LEVEL, APC_LEVEL)                                      \
+    X(KeReleaseGuardedMutexUnsafe, PASSIVE_LEVEL, APC_LEVEL)                                      \
+    /* ---- executive resources ---- */                                                           \
+    X(ExInitializeResourceLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                                    \
+    X(ExReinitializeResourceLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                                  \
+    X(ExDeleteResourceLite, PASSIVE_LEVEL, APC_LEVEL)                                             \
+    X(ExAcquireResourceExclusiveLite, PASSIVE_LEVEL, APC_LEVEL)                                   \
+    X(ExAcquireResourceSharedLite, PASSIVE_LEVEL, APC_LEVEL)                                      \
+    X(ExAcquireSharedStarveExclusive, PASSIVE_LEVEL, APC_LEVEL)                                   \
+    X(ExAcquireSharedWaitForExclusive, PASSIVE_LEVEL, APC_LEVEL)                                  \
+    X(ExReleaseResourceLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                                       \
+    X(ExReleaseResourceForThreadLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                              \
+    X(ExConvertExclusiveToSharedLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                              \
+    X(ExIsResourceAcquiredExclusiveLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                           \
+    X(ExIsResourceAcquiredSharedLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                              \
+    X(ExIsResourceAcquiredLite, PASSIVE_LEVEL, DISPATCH_LEVEL)                                    \
+    X(ExGetExclusiveWaiterCount, PASSIVE_LEVEL, DISPATCH_LEVEL)                                   \
+    X(ExGetSharedWaiterCount, PASSIVE_LEVEL, DISPATCH_LEVEL)                                      \
+    X(ExEnterCriticalRegionAndAcquireResourceExclusive, PASSIVE_LEVEL, APC_LEVEL)                 \
+    X(ExEnterCriticalRegionAndAcquireResourceShared, PASSIVE_LEVEL, APC_LEVEL)                    \
+    X(ExEnterCriticalRegionAndAcquireSharedWaitForExclusive, PASSIVE_LEVEL, APC_LEVEL)            \
+    X(ExReleaseResourceAndLeaveCriticalRegion, PASSIVE_LEVEL, APC_LEVEL)                          \
+    /* ---- ntk/ddk/interlocked.h: "Any level" (list storage resident) ---- */                    \
+    X(ExpInterlockedPushEntrySList, PASSIVE_LEVEL, HIGH_LEVEL)                                    \
+    X(ExpInterlockedPopEntrySList, PASSIVE_LEVEL, HIGH_LEVEL)                                     \
+    X(ExpInterlockedFlushSList, PASSIVE_LEVEL, HIGH_LEVEL)                                        \
+    X(ExInterlockedInsertHeadList, PASSIVE_LEVEL, HIGH_LEVEL)                                     \
+    X(ExInterlockedInsertTailList, PASSIVE_LEVEL, HIGH_LEVEL)                                     \
+    X(ExInterlockedRemoveHeadList, PASSIVE_LEVEL, HIGH_LEVEL)                                     \
+    X(ExInterlockedPushEntryList, PASSIVE_LEVEL, HIGH_LEVEL)                                      \
+    X(ExInterlockedPopEntryList, PASSIVE_LEVEL, HIGH_LEVEL)                                       \
+    X(ExInterlockedAddUlong, PASSIVE_LEVEL, HIGH_LEVEL)                                           \
+    X(ExInterlockedAddLargeInteger, PASSIVE_LEVEL, HIGH_LEVEL)                                    \
     /* ---- pool ---- */                                                                          \
     X(ExAllocatePool2, PASSIVE_LEVEL, DISPATCH_LEVEL)                                             \
     X(ExAllocatePoolWithTag, PASSIVE_LEVEL, DISPATCH_LEVEL)                                       \
@@ -251,6 +316,21 @@
     X(ProbeForRead, PASSIVE_LEVEL, APC_LEVEL)                                                     \
     X(ProbeForWrite, PASSIVE_LEVEL, APC_LEVEL)                                                    \
     X(MmIsAddressValid, PASSIVE_LEVEL, DISPATCH_LEVEL)                                            \
+    /* ---- ntk/ddk/mdl.h: MDLs ---- */                                                           \
+    X(IoAllocateMdl, PASSIVE_LEVEL, DISPATCH_LEVEL)                                               \
+    X(IoFreeMdl, PASSIVE_LEVEL, DISPATCH_LEVEL)                                                   \
+    X(IoBuildPartialMdl, PASSIVE_LEVEL, DISPATCH_LEVEL)                                           \
+    /* "Any level". */                                                                            \
+    X(MmSizeOfMdl, PASSIVE_LEVEL, HIGH_LEVEL)                                                     \
+    /* "<= APC_LEVEL for pageable addresses, <= DISPATCH_LEVEL for nonpageable addresses". */     \
+    X(MmProbeAndLockPages, PASSIVE_LEVEL, DISPATCH_LEVEL)                                         \
+    X(MmUnlockPages, PASSIVE_LEVEL, DISPATCH_LEVEL)                                               \
+    X(MmBuildMdlForNonPagedPool, PASSIVE_LEVEL, DISPATCH_LEVEL)                                   \
+    /* "<= APC_LEVEL if UserMode, <= DISPATCH_LEVEL if KernelMode" (the AccessMode argument). */ \
+    X(MmMapLockedPagesSpecifyCache, PASSIVE_LEVEL, DISPATCH_LEVEL)                                \
+    X(MmMapLockedPages, PASSIVE_LEVEL, DISPATCH_LEVEL)                                            \
+    /* "See Remarks": <= DISPATCH_LEVEL for a system-space mapping, <= APC_LEVEL otherwise. */    \
+    X(MmUnmapLockedPages, PASSIVE_LEVEL, DISPATCH_LEVEL)                                          \
     /* ---- Zw services: every Zw page says PASSIVE_LEVEL (rule IrqlZwPassive) ---- */            \
     X(ZwClose, PASSIVE_LEVEL, PASSIVE_LEVEL)                                                      \
     X(ZwCreateFile, PASSIVE_LEVEL, PASSIVE_LEVEL)                                                 \
@@ -277,6 +357,22 @@
     X(IoInitializeWorkItem, PASSIVE_LEVEL, HIGH_LEVEL)                                            \
     X(IoUninitializeWorkItem, PASSIVE_LEVEL, HIGH_LEVEL)                                          \
     X(IoCreateSystemThread, PASSIVE_LEVEL, PASSIVE_LEVEL)                                         \
+    /* ---- ntk/ddk/lookaside.h ---- */                                                           \
+    X(ExInitializeNPagedLookasideList, PASSIVE_LEVEL, DISPATCH_LEVEL)                             \
+    X(ExInitializePagedLookasideList, PASSIVE_LEVEL, APC_LEVEL)                                   \
+    X(ExAllocateFromNPagedLookasideList, PASSIVE_LEVEL, DISPATCH_LEVEL)                           \
+    X(ExFreeToNPagedLookasideList, PASSIVE_LEVEL, DISPATCH_LEVEL)                                 \
+    X(ExAllocateFromPagedLookasideList, PASSIVE_LEVEL, APC_LEVEL)                                 \
+    X(ExFreeToPagedLookasideList, PASSIVE_LEVEL, APC_LEVEL)                                       \
+    X(ExDeleteNPagedLookasideList, PASSIVE_LEVEL, DISPATCH_LEVEL)                                 \
+    X(ExDeletePagedLookasideList, PASSIVE_LEVEL, APC_LEVEL)                                       \
+    /* "<= DISPATCH_LEVEL (see Remarks)": typically PASSIVE_LEVEL. A paged list's entries are     \
+     * still only allocated and freed at <= APC_LEVEL (the pool checks). */                       \
+    X(ExInitializeLookasideListEx, PASSIVE_LEVEL, DISPATCH_LEVEL)                                 \
+    X(ExAllocateFromLookasideListEx, PASSIVE_LEVEL, DISPATCH_LEVEL)                               \
+    X(ExFreeToLookasideListEx, PASSIVE_LEVEL, DISPATCH_LEVEL)                                     \
+    X(ExFlushLookasideListEx, PASSIVE_LEVEL, DISPATCH_LEVEL)                                      \
+    X(ExDeleteLookasideListEx, PASSIVE_LEVEL, DISPATCH_LEVEL)                                     \
     /* ---- ddk/wdm.h: debug output ---- */                                                       \
     /* "<= DIRQL (see Comments)": callable at IRQL <= DIRQL, the Unicode formats (%wZ, %ws, ...)  \
      * only at PASSIVE_LEVEL. There is no single DIRQL value, so the ceiling is HIGH_LEVEL. */    \

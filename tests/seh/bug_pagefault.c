@@ -26,6 +26,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 #else
     __try {
         *Bad = 1;
+        Sink = *Bad;
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         DbgPrint("bug_pagefault: caught a bad system address (must not happen)\n");
     }

@@ -206,6 +206,10 @@ static void TestHeaderCoverage(void)
     CHECK(coreCount > 150);
     /* The other headers whose functions libntk exports. */
     CHECK(CollectHeader(root, "include/ntk/ddk/workitem.h") >= 10);
+    CHECK(CollectHeader(root, "include/ntk/ddk/mdl.h") >= 10);
+    CHECK(CollectHeader(root, "include/ntk/ddk/exsync.h") >= 40);
+    CHECK(CollectHeader(root, "include/ntk/ddk/interlocked.h") >= 10);
+    CHECK(CollectHeader(root, "include/ntk/ddk/lookaside.h") >= 13);
     CHECK(CollectHeader(root, "include/ddk/wdm.h") >= 10);
     CHECK(CollectHeader(root, "include/ntk/rtl.h") >= 40);
     CHECK(CollectHeader(root, "include/ddk/ntstrsafe.h") >= 50);

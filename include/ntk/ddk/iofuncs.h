@@ -280,4 +280,6 @@ NTSYSAPI NTSTATUS ZwMakeTemporaryObject(HANDLE Handle);
 
 NTK_EXTERN_C_END
 
+#include <ntk/ddk/mdl.h>
+
 #endif

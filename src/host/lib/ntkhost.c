@@ -184,6 +184,8 @@ VOID NtkUnloadDrivers(VOID)
         IopRundownDriverWorkItems(Driver);
         KiCheckImageUnload(Loaded->Base, Loaded->End);
         PspCheckImageUnload(Loaded->Base, Loaded->End);
+        /* Before the leak check: a live list's cached entries are not the driver's leaks. */
+        ExpCheckImageLookasideLists(Loaded->Base, Loaded->End);
         if (NtkOptions.Verifier)
             VfCheckPoolLeaks(Driver, Loaded->Base, Loaded->End);
         if (Driver->DeviceObject == NULL) {
