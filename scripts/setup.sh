@@ -8,6 +8,8 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ "${NTK_NEED_CLANG:-0}" = 1 ] && ! command -v clang >/dev/null; then need+=(clang); fi
+# Crash dumps: stacks and source lines from DWARF (elfutils' libdw).
+[ -f /usr/include/elfutils/libdwfl.h ] || need+=(libdw-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ntk: installing ${need[*]}"
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi

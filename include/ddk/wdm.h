@@ -30,6 +30,7 @@
 #include <ntk/ddk/interlocked.h>
 #include <ntk/ddk/exsync.h>
 #include <ntk/ddk/lookaside.h>
+#include <ntk/ddk/kebugcheck.h>
 
 NTK_EXTERN_C_START
 
@@ -65,6 +66,8 @@ NTSYSAPI VOID DbgBreakPoint(VOID);
 NTSYSAPI VOID DbgBreakPointWithStatus(ULONG Status);
 NTSYSAPI VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber,
                               PSTR MutableMessage);
+/* NT_ASSERT raises STATUS_ASSERTION_FAILURE, as the WDK's __int2c-based form does. */
+NTSYSAPI VOID KdpAssertionFailure(PCSTR Expression, PCSTR FileName, ULONG LineNumber);
 extern NTKERNELAPI BOOLEAN KdDebuggerEnabled;
 extern NTKERNELAPI BOOLEAN KdDebuggerNotPresent;
 #define KD_DEBUGGER_ENABLED KdDebuggerEnabled
@@ -78,8 +81,9 @@ extern NTKERNELAPI BOOLEAN KdDebuggerNotPresent;
 #define KdBreakPoint() DbgBreakPoint()
 #define ASSERT(exp) ((!(exp)) ? (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, NULL), FALSE) : TRUE)
 #define ASSERTMSG(msg, exp) ((!(exp)) ? (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, (PSTR)(msg)), FALSE) : TRUE)
-#define NT_ASSERT(exp) ASSERT(exp)
-#define NT_ASSERTMSG(msg, exp) ASSERTMSG(msg, exp)
+#define NT_ASSERT(exp)                                                                            \
+    ((!(exp)) ? (KdpAssertionFailure(#exp, __FILE__, __LINE__), FALSE) : TRUE)
+#define NT_ASSERTMSG(msg, exp) NT_ASSERT(exp)
 #else
 #define KdPrint(_x_)
 #define KdPrintEx(_x_)

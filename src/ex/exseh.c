@@ -21,6 +21,7 @@
  * exception was handled further out is freed when that handler takes over. */
 #include "ntkp.h"
 #include "sehp.h"
+#include "kdp.h"
 #include <dlfcn.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -674,6 +675,7 @@ VOID RtlpUnhandledException(PEXCEPTION_RECORD Record, PCONTEXT Context)
     }
     KdpLog("ntk: exception 0x%08X at %p in kernel mode has no handler\n", (unsigned)Code,
            Record->ExceptionAddress);
+    KdpNoteExceptionContext(Record, Context); /* the dump shows the faulting stack */
     if (Thread != NULL && ((PETHREAD)Thread)->SystemThread)
         KeBugCheckEx(SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, (ULONG_PTR)(ULONG)Code,
                      (ULONG_PTR)Record->ExceptionAddress, (ULONG_PTR)Record, (ULONG_PTR)Context);

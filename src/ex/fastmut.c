@@ -17,8 +17,10 @@ static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex)
 
 static VOID ExpAcquire(PFAST_MUTEX FastMutex)
 {
+    /* Fast mutexes do not recurse: Windows would deadlock; the verifier's deadlock detection
+     * reports self-recursion (0xC4/0x1000). */
     if (FastMutex->Owner == KeGetCurrentThread())
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3D, (ULONG_PTR)FastMutex, 0, 0);
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)FastMutex, 0, 0);
     if (InterlockedCompareExchange(&FastMutex->Count, 0, FM_LOCK_BIT) != FM_LOCK_BIT)
         ExpAcquireFastMutexContended(FastMutex);
     FastMutex->Owner = KeGetCurrentThread();
@@ -26,8 +28,9 @@ static VOID ExpAcquire(PFAST_MUTEX FastMutex)
 
 static VOID ExpRelease(PFAST_MUTEX FastMutex)
 {
+    /* Released by a thread that does not own it (0xC4/0x1004, as for other resources). */
     if (FastMutex->Owner != KeGetCurrentThread())
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3E, (ULONG_PTR)FastMutex,
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex,
                      (ULONG_PTR)FastMutex->Owner, 0);
     FastMutex->Owner = NULL;
     InterlockedOr(&FastMutex->Count, FM_LOCK_BIT);

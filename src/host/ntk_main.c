@@ -25,7 +25,7 @@ static void NtkUsage(FILE *Out)
             "  --dpc-watchdog MS  a DPC running longer than MS is bug check 0x133\n"
             "  --verifier none    no Driver Verifier checks (pool leaks at unload)\n"
             "  --dump FILE        where a bug check writes its crash dump (default:\n"
-            "                     ./ntk-crash-PID.dump; none: no dump)\n"
+            "                     ./ntk-crash.dump, replaced each time; none: no dump)\n"
             "  --hang-timeout S   no progress for S seconds is bug check 0xE2 with a dump;\n"
             "                     SIGQUIT (Ctrl-\\) asks for one at any time\n"
             "  --expect-bugcheck CODE  a test expecting bug check CODE (hex, or its name)\n"

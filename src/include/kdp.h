@@ -59,7 +59,7 @@ typedef struct _KD_DEBUG_HOOKS {
 NTK_EXPORT VOID KdpSetDebugHooks(const KD_DEBUG_HOOKS *Hooks);
 /* Reads memory that may not be mapped: FALSE instead of a fault. Async-signal-safe. */
 NTK_EXPORT BOOLEAN KdpSafeRead(ULONG_PTR Address, PVOID Buffer, SIZE_T Length);
-/* Where the crash dump goes; NULL or "none": no dump. Default: ./ntk-crash-<pid>.dump. */
+/* Where the crash dump goes; NULL or "none": no dump. Default: ./ntk-crash.dump. */
 NTK_EXPORT VOID KdpSetDumpFile(PCSTR Path);
 /* ntk run --expect-bugcheck: exit 0 if this code stops the kernel, 4 if another one does. */
 #define KD_EXIT_BUGCHECK 3
@@ -153,6 +153,7 @@ VOID KdpCaptureRegisters(PKD_REGISTERS Registers, const VOID *UContext);
 
 /* The dump (kddump.c) and what it asks the bug-check code for (kebug.c). */
 VOID KdpWriteCrashDump(PKD_BUGCHECK BugCheck);
+VOID KdpDumpAbandon(VOID); /* the process must end now: keep what was written */
 PCSTR KdpDumpFile(VOID);
 typedef VOID (*KD_CALLBACK_DATA_ROUTINE)(PCSTR Kind, PCSTR Component, ULONG State,
                                          const GUID *Guid, const VOID *Data, ULONG Length,

@@ -74,7 +74,8 @@ typedef struct _KTHREAD {
     int Nice;
 } KTHREAD;
 
-KIRQL KiGetIrql(VOID);
+/* The current IRQL; PASSIVE_LEVEL on a thread with no NT identity yet (during boot). */
+static inline KIRQL KiGetIrql(VOID);
 
 /* Processors. */
 typedef struct _KPRCB KPRCB;
@@ -118,6 +119,11 @@ VOID KiReleaseDispatcherLock(VOID);
 ULONGLONG KiQueryInterruptTime(VOID);
 ULONGLONG KiQuerySystemTime(VOID);
 extern __thread PKTHREAD KiCurrentThread;
+static inline KIRQL KiGetIrql(VOID)
+{
+    PKTHREAD Thread = KiCurrentThread;
+    return Thread ? Thread->Irql : PASSIVE_LEVEL;
+}
 
 /* Bugcheck hooks: the host turns a bugcheck into the STOP line and an exit status. */
 typedef VOID (*KI_BUGCHECK_HANDLER)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,

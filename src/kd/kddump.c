@@ -6,6 +6,7 @@
 #include "rtlp.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,9 @@
 #define KD_MAX_PROBLEMS 32
 
 static KDJ_WRITER KdpWriter;
+static int KdpDumpFd = -1;
+static CHAR KdpTemporaryPath[4200];
+static PCSTR KdpFinalPath;
 static CHAR KdpProblems[KD_MAX_PROBLEMS][128];
 static ULONG KdpProblemCount;
 static KD_STACK KdpExceptionStack;
@@ -596,6 +600,24 @@ static VOID KdpUnwindAll(PVOID Context)
     KdpUnwindThreads();
 }
 
+/* The dump is written beside its name and renamed when done, so that a reader never sees half
+ * of one (two runs in one directory replace each other's whole dumps). */
+static BOOLEAN KdpCloseDump(VOID)
+{
+    int Fd = KdpDumpFd;
+    if (Fd < 0)
+        return FALSE;
+    KdpDumpFd = -1;
+    KdjFlush(&KdpWriter);
+    close(Fd);
+    return rename(KdpTemporaryPath, KdpFinalPath) == 0;
+}
+
+VOID KdpDumpAbandon(VOID)
+{
+    KdpCloseDump();
+}
+
 VOID KdpWriteCrashDump(PKD_BUGCHECK BugCheck)
 {
     KDJ_WRITER *Writer = &KdpWriter;
@@ -604,12 +626,15 @@ VOID KdpWriteCrashDump(PKD_BUGCHECK BugCheck)
     int Fd;
     if (Path == NULL)
         return;
-    Fd = open(Path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    RtlpFormatA(KdpTemporaryPath, sizeof(KdpTemporaryPath), "%s.%d.tmp", Path, (int)getpid());
+    KdpFinalPath = Path;
+    Fd = open(KdpTemporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (Fd < 0) {
         KdpLog("ntk: cannot write the crash dump to %s (errno %d)\n", Path, errno);
         return;
     }
     KdjOpen(Writer, Fd);
+    KdpDumpFd = Fd;
     KdjBeginObject(Writer, NULL);
     KdjString(Writer, "format", "ntk-dump");
     KdjUnsigned(Writer, "version", KD_DUMP_VERSION);
@@ -641,9 +666,9 @@ VOID KdpWriteCrashDump(PKD_BUGCHECK BugCheck)
         KdjString(Writer, NULL, KdpProblems[i]);
     KdjEnd(Writer);
     KdjUnwind(Writer, 0, NULL);
-    KdjFlush(Writer);
-    close(Fd);
-    if (Writer->Failed)
+    if (!KdpCloseDump())
+        KdpLog("ntk: cannot name the crash dump %s (errno %d)\n", Path, errno);
+    else if (Writer->Failed)
         KdpLog("ntk: the crash dump %s is incomplete: a write failed\n", Path);
     else
         KdpLog("ntk: crash dump written to %s (explain it with: ntk analyze %s)\n", Path, Path);

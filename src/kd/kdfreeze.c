@@ -119,6 +119,7 @@ VOID KdpCaptureRegisters(PKD_REGISTERS Registers, const VOID *UContext)
 static DECLSPEC_NORETURN VOID KdpEmergencyExit(PCSTR Why)
 {
     int Code = KdpBugCheck ? KdpBugCheck->ExitCode : KD_EXIT_BUGCHECK;
+    KdpDumpAbandon();
     KdpSay("ntk: ");
     KdpSay(Why);
     KdpSay("; the kernel stops with:\n");

@@ -28,13 +28,14 @@ VOID KdpSetDumpFile(PCSTR Path)
         RtlpFormatA(KdpDumpPath, sizeof(KdpDumpPath), "%s", Path);
 }
 
-/* NULL when no dump is wanted; the default is ./ntk-crash-<pid>.dump. */
+/* NULL when no dump is wanted; the default is ./ntk-crash.dump, replaced by each new dump as
+ * Windows replaces MEMORY.DMP. */
 PCSTR KdpDumpFile(VOID)
 {
     if (KdpDumpDisabled)
         return NULL;
     if (KdpDumpPath[0] == 0)
-        RtlpFormatA(KdpDumpPath, sizeof(KdpDumpPath), "ntk-crash-%d.dump", (int)getpid());
+        RtlpFormatA(KdpDumpPath, sizeof(KdpDumpPath), "ntk-crash.dump");
     return KdpDumpPath;
 }
 

@@ -4,6 +4,7 @@
  * the DPC thread. */
 #include "ki.h"
 #include "sehp.h"
+#include "kdp.h"
 #include "../vf/vfddi.h"
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -175,6 +176,7 @@ static VOID KiCallDpc(PKDPC Dpc, PVOID Arg1, PVOID Arg2, KIRQL Expected)
     /* A DPC runs on top of whatever the thread was doing: it must not see that code's __try
      * frames. */
     Frames = RtlpSehSuspendFrames();
+    KdpNoteProgress();
     Routine(Dpc, Dpc->DeferredContext, Arg1, Arg2);
     RtlpSehResumeFrames(Frames);
     if (Thread->Irql != Expected)

@@ -1,5 +1,6 @@
 /* Ke: the current thread, IRQL, thread priorities and their effect on the host thread. */
 #include "ntkp.h"
+#include "kdp.h"
 #include "../vf/vfddi.h"
 #include <errno.h>
 #include <string.h>
@@ -57,11 +58,6 @@ PKTHREAD KeGetCurrentThread(VOID)
     return KiCurrent();
 }
 
-KIRQL KiGetIrql(VOID)
-{
-    return KiCurrentThread ? KiCurrentThread->Irql : PASSIVE_LEVEL;
-}
-
 KIRQL KeGetCurrentIrql(VOID)
 {
     return KiCurrent()->Irql;
@@ -90,6 +86,7 @@ KPROCESSOR_MODE KiSetPreviousMode(KPROCESSOR_MODE Mode)
 KPROCESSOR_MODE KiEnterServiceInner(VOID)
 {
     PKTHREAD Thread = KiCurrent();
+    KdpNoteProgress();
     KPROCESSOR_MODE Saved = Thread->ExecutingMode;
     /* A call from user code is a system call; a call from kernel code (a driver calling an
      * Nt routine directly) keeps the caller's PreviousMode, as on Windows. */

@@ -3,6 +3,7 @@
 #include "ntkp.h"
 #include "../vf/vfddi.h"
 #include "ntklock.h"
+#include "kdp.h"
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -235,6 +236,7 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
         }
         Status = Thread->WaitStatus;
         KiReleaseDispatcherLock();
+        KdpNoteProgress();
         if (Due != 0)
             KiCancelWaitTimer(Thread);
         if (Status == STATUS_KERNEL_APC)

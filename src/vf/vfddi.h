@@ -388,6 +388,7 @@
     X(DbgBreakPoint, PASSIVE_LEVEL, HIGH_LEVEL)                                                   \
     X(DbgBreakPointWithStatus, PASSIVE_LEVEL, HIGH_LEVEL)                                         \
     X(RtlAssert, PASSIVE_LEVEL, HIGH_LEVEL)                                                       \
+    X(KdpAssertionFailure, PASSIVE_LEVEL, HIGH_LEVEL) /* ntk: NT_ASSERT, any level like RtlAssert */ \
     /* ---- ntk/rtl.h (resident-buffer rule: see the top of this file) ---- */                    \
     /* "Any level (See Remarks)": any IRQL "if both blocks of memory are resident". */            \
     X(RtlCompareMemory, PASSIVE_LEVEL, DISPATCH_LEVEL)                                            \
@@ -522,8 +523,27 @@ NTK_EXPORT BOOLEAN VfDdiContract(PCSTR Name, KIRQL *Min, KIRQL *Max);
 
 NTK_EXTERN_C_END
 
+/* The limits as constants, so that each check folds into a compare or two at its call site;
+ * the out-of-line VfCheckDdiIrql only runs for a violation. */
+#define VF_DDI_MIN_OF(Name, MinIrql, MaxIrql) [VF_DDI_##Name] = (MinIrql),
+#define VF_DDI_MAX_OF(Name, MinIrql, MaxIrql) [VF_DDI_##Name] = (MaxIrql),
+static const UCHAR VfDdiMinIrql[VF_DDI_COUNT] __attribute__((unused)) = {
+    NTK_DDI_IRQL_CONTRACTS(VF_DDI_MIN_OF)
+};
+static const UCHAR VfDdiMaxIrql[VF_DDI_COUNT] __attribute__((unused)) = {
+    NTK_DDI_IRQL_CONTRACTS(VF_DDI_MAX_OF)
+};
+#undef VF_DDI_MIN_OF
+#undef VF_DDI_MAX_OF
+
 /* The first statement of a DDI's implementation: VF_CHECK_IRQL(KeSetEvent); */
 #define VF_CHECK_IRQL(Name)                                                                       \
-    VfCheckDdiIrql(VF_DDI_##Name, (PVOID)(Name), __builtin_return_address(0))
+    do {                                                                                          \
+        KIRQL VfIrql_ = KiGetIrql();                                                              \
+        if (__builtin_expect(VfIrql_ > VfDdiMaxIrql[VF_DDI_##Name] ||                            \
+                                 VfIrql_ < VfDdiMinIrql[VF_DDI_##Name],                          \
+                             0))                                                                  \
+            VfCheckDdiIrql(VF_DDI_##Name, (PVOID)(Name), __builtin_return_address(0));            \
+    } while (0)
 
 #endif

@@ -20,7 +20,7 @@ static KTIMER BugTimer;
 static KDPC BugDpc;
 static KEVENT BugNever;
 static WORK_QUEUE_ITEM BugWork;
-static PVOID BugLeak;
+static PVOID BugLeaked;
 static KBUGCHECK_CALLBACK_RECORD BugCallback, BugFaultingCallback, BugNestedCallback;
 static KBUGCHECK_REASON_CALLBACK_RECORD BugSecondary, BugHangingSecondary;
 static UCHAR BugCallbackBuffer[64];
@@ -173,230 +173,467 @@ static VOID BugHangingCallback(KBUGCHECK_CALLBACK_REASON Reason,
         KeStallExecutionProcessor(1000);
 }
 
-/* ---- The crashes, one function each so every stack shows which ---- */
+/* ---- The crashes: one function each, so that every stack and line shows which ---- */
 
-static DECLSPEC_NOINLINE NTSTATUS BugCrash(ULONG Case, PDEVICE_OBJECT DeviceObject, PIRP Irp)
+static DECLSPEC_NOINLINE NTSTATUS BugNone(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-    PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
-    KIRQL Old;
-    HANDLE Thread;
-    PVOID Block, Objects[65];
-    FAST_MUTEX Fast;
-    LIST_ENTRY Head, Entry;
-    LARGE_INTEGER Due;
-    IRP Fake;
-    NTSTATUS Status;
-    int i;
-
-    switch (Case) {
-    case BUGDRV_none:
-        break;
-    case BUGDRV_access_violation:
-        *BugNull = 1; /* SITE(access_violation) */
-        break;
-    case BUGDRV_breakpoint:
-        DbgBreakPoint(); /* SITE(breakpoint) */
-        break;
-    case BUGDRV_assert:
-        ASSERT(BugValue == 2); /* SITE(assert) */
-        break;
-    case BUGDRV_raise:
-        ExRaiseStatus(STATUS_INVALID_PARAMETER); /* SITE(raise) */
-        break;
-    case BUGDRV_thread_fault:
-        PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugFaultingThread, NULL);
-        break;
-    case BUGDRV_irql_wait:
-        KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
-        KeRaiseIrql(DISPATCH_LEVEL, &Old);
-        Due.QuadPart = -10000;
-        KeWaitForSingleObject(&BugNever, Executive, KernelMode, FALSE, &Due); /* SITE(irql_wait) */
-        break;
-    case BUGDRV_raise_lower:
-        KeRaiseIrql(DISPATCH_LEVEL, &Old);
-        KeRaiseIrql(APC_LEVEL, &Old); /* SITE(raise_lower) */
-        break;
-    case BUGDRV_spin_twice:
-        KeInitializeSpinLock(&BugLock);
-        KeAcquireSpinLock(&BugLock, &Old);
-        KeAcquireSpinLock(&BugLock, &Old); /* SITE(spin_twice) */
-        break;
-    case BUGDRV_spin_not_owned:
-        KeInitializeSpinLock(&BugLock);
-        KeRaiseIrql(DISPATCH_LEVEL, &Old);
-        KeReleaseSpinLock(&BugLock, Old); /* SITE(spin_not_owned) */
-        break;
-    case BUGDRV_mutex_not_owner:
-        KeInitializeMutex(&BugMutexA, 0);
-        KeReleaseMutex(&BugMutexA, FALSE); /* SITE(mutex_not_owner) */
-        break;
-    case BUGDRV_over_dereference:
-        for (i = 0; i < 16; i++)
-            ObDereferenceObject(Stack->FileObject); /* SITE(over_dereference) */
-        break;
-    case BUGDRV_wait_too_many:
-        KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
-        for (i = 0; i < 65; i++)
-            Objects[i] = &BugNever;
-        Status = KeWaitForMultipleObjects(65, Objects, WaitAny, Executive, 0, 0, 0, 0); /* SITE(wait_too_many) */
-        break;
-    case BUGDRV_bad_wait_type:
-        KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
-        Objects[0] = &BugNever;
-        Status = KeWaitForMultipleObjects(1, Objects, (WAIT_TYPE)7, Executive, 0, 0, 0, 0); /* SITE(bad_wait_type) */
-        break;
-    case BUGDRV_bad_processor:
-        KeInitializeDpc(&BugDpc, BugRaisingDpc, NULL);
-        KeSetTargetProcessorDpc(&BugDpc, 63); /* SITE(bad_processor) */
-        break;
-    case BUGDRV_pool_dispatch:
-        KeRaiseIrql(DISPATCH_LEVEL, &Old);
-        Block = ExAllocatePool2(POOL_FLAG_PAGED, 64, BUGDRV_TAG); /* SITE(pool_dispatch) */
-        break;
-    case BUGDRV_free_twice:
-        Block = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, BUGDRV_TAG);
-        ExFreePoolWithTag(Block, BUGDRV_TAG);
-        ExFreePoolWithTag(Block, BUGDRV_TAG); /* SITE(free_twice) */
-        break;
-    case BUGDRV_free_wrong_tag:
-        Block = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, BUGDRV_TAG);
-        ExFreePoolWithTag(Block, 'gaTx'); /* SITE(free_wrong_tag) */
-        break;
-    case BUGDRV_free_bad_address:
-        ExFreePool(&Head); /* SITE(free_bad_address) */
-        break;
-    case BUGDRV_fast_mutex_twice:
-        ExInitializeFastMutex(&Fast);
-        ExAcquireFastMutex(&Fast);
-        ExAcquireFastMutex(&Fast); /* SITE(fast_mutex_twice) */
-        break;
-    case BUGDRV_fast_mutex_not_owner:
-        ExInitializeFastMutex(&Fast);
-        KeRaiseIrql(APC_LEVEL, &Old); /* as if acquired: the release checks the owner */
-        ExReleaseFastMutex(&Fast); /* SITE(fast_mutex_not_owner) */
-        break;
-    case BUGDRV_leak:
-        BugLeak = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, BUGDRV_TAG); /* SITE(leak) */
-        break;
-    case BUGDRV_complete_pending:
-        Irp->IoStatus.Status = STATUS_PENDING;
-        IoCompleteRequest(Irp, IO_NO_INCREMENT); /* SITE(complete_pending) */
-        return STATUS_PENDING;
-    case BUGDRV_complete_with_cancel:
-        IoSetCancelRoutine(Irp, BugCancel);
-        Irp->IoStatus.Status = STATUS_SUCCESS;
-        IoCompleteRequest(Irp, IO_NO_INCREMENT); /* SITE(complete_with_cancel) */
-        return STATUS_SUCCESS;
-    case BUGDRV_complete_twice:
-        Irp->IoStatus.Status = STATUS_SUCCESS;
-        IoCompleteRequest(Irp, IO_NO_INCREMENT);
-        IoCompleteRequest(Irp, IO_NO_INCREMENT); /* SITE(complete_twice) */
-        return STATUS_SUCCESS;
-    case BUGDRV_dispatch_irql:
-        BugComplete(Irp, STATUS_SUCCESS);
-        KeRaiseIrql(DISPATCH_LEVEL, &Old);
-        return STATUS_SUCCESS;
-    case BUGDRV_no_stack_location:
-        Status = IoCallDriver(DeviceObject, Irp); /* SITE(no_stack_location) */
-        DbgPrint("bugdrv: IoCallDriver returned 0x%08X\n", Status);
-        return Status;
-    case BUGDRV_free_not_irp:
-        RtlZeroMemory(&Fake, sizeof(Fake));
-        IoFreeIrp(&Fake); /* SITE(free_not_irp) */
-        break;
-    case BUGDRV_dpc_irql:
-        KeInitializeDpc(&BugDpc, BugRaisingDpc, NULL);
-        KeInsertQueueDpc(&BugDpc, NULL, NULL);
-        break;
-    case BUGDRV_dpc_critical:
-        KeInitializeThreadedDpc(&BugDpc, BugCriticalDpc, NULL); /* PASSIVE_LEVEL */
-        KeInsertQueueDpc(&BugDpc, NULL, NULL);
-        break;
-    case BUGDRV_work_irql:
-        ExInitializeWorkItem(&BugWork, BugRaisingWork, NULL);
-        ExQueueWorkItem(&BugWork, DelayedWorkQueue);
-        break;
-    case BUGDRV_work_twice:
-        /* With one processor held at DISPATCH_LEVEL no worker can take the first one yet. */
-        ExInitializeWorkItem(&BugWork, BugIdleWork, NULL);
-        KeRaiseIrql(DISPATCH_LEVEL, &Old);
-        ExQueueWorkItem(&BugWork, DelayedWorkQueue);
-        ExQueueWorkItem(&BugWork, DelayedWorkQueue); /* SITE(work_twice) */
-        KeLowerIrql(Old);
-        break;
-    case BUGDRV_work_terminate:
-        ExInitializeWorkItem(&BugWork, BugTerminatingWork, NULL);
-        ExQueueWorkItem(&BugWork, DelayedWorkQueue);
-        break;
-    case BUGDRV_work_critical:
-        ExInitializeWorkItem(&BugWork, BugCriticalWork, NULL);
-        ExQueueWorkItem(&BugWork, DelayedWorkQueue);
-        break;
-    case BUGDRV_critical_region:
-        KeEnterCriticalRegion(); /* SITE(critical_region) */
-        break;
-    case BUGDRV_thread_unload:
-        KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
-        PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugWaitingThread, NULL);
-        ZwClose(Thread);
-        break;
-    case BUGDRV_timer_unload:
-        KeInitializeTimer(&BugTimer);
-        Due.QuadPart = -10LL * 1000 * 1000 * 600;
-        KeSetTimer(&BugTimer, Due, NULL); /* SITE(timer_unload) */
-        break;
-    case BUGDRV_dpc_watchdog:
-        KeInitializeDpc(&BugDpc, BugStallingDpc, NULL);
-        KeInsertQueueDpc(&BugDpc, NULL, NULL);
-        break;
-    case BUGDRV_corrupt_list:
-        InitializeListHead(&Head);
-        InsertTailList(&Head, &Entry);
-        Entry.Blink = &Entry; /* a stray write */
-        RemoveEntryList(&Entry); /* SITE(corrupt_list) */
-        break;
-    case BUGDRV_dispatch_fault:
-        KeRaiseIrql(DISPATCH_LEVEL, &Old);
-        BugValue = *BugNull; /* SITE(dispatch_fault) */
-        break;
-    case BUGDRV_system_address:
-        BugValue = *(volatile LONG *)(ULONG_PTR)0x780000000000ULL; /* SITE(system_address) */
-        break;
-    case BUGDRV_deadlock:
-        KeInitializeMutex(&BugMutexA, 0);
-        KeInitializeMutex(&BugMutexB, 0);
-        PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugDeadlockThread, NULL);
-        ZwClose(Thread);
-        PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugDeadlockThread,
-                             (PVOID)1);
-        ZwClose(Thread);
-        break;
-    case BUGDRV_callbacks:
-        KeInitializeCallbackRecord(&BugCallback);
-        KeRegisterBugCheckCallback(&BugCallback, BugSaveState, BugCallbackBuffer,
-                                   sizeof(BugCallbackBuffer), (PUCHAR) "bugdrv-state");
-        KeInitializeCallbackRecord(&BugSecondary);
-        KeRegisterBugCheckReasonCallback(&BugSecondary, BugSecondaryCallback,
-                                         KbCallbackSecondaryDumpData, (PUCHAR) "bugdrv-secondary");
-        DbgBreakPointWithStatus(0x11); /* SITE(callbacks) */
-        break;
-    case BUGDRV_callback_faults:
-        KeInitializeCallbackRecord(&BugFaultingCallback);
-        KeRegisterBugCheckCallback(&BugFaultingCallback, BugFaultInCallback, NULL, 0,
-                                   (PUCHAR) "bugdrv-faulting");
-        KeInitializeCallbackRecord(&BugNestedCallback);
-        KeRegisterBugCheckCallback(&BugNestedCallback, BugBugCheckInCallback, NULL, 0,
-                                   (PUCHAR) "bugdrv-nested");
-        KeInitializeCallbackRecord(&BugHangingSecondary);
-        KeRegisterBugCheckReasonCallback(&BugHangingSecondary, BugHangingCallback,
-                                         KbCallbackSecondaryDumpData, (PUCHAR) "bugdrv-hanging");
-        DbgBreakPointWithStatus(0x12); /* SITE(callback_faults) */
-        break;
-    default:
-        return BugComplete(Irp, STATUS_INVALID_PARAMETER);
-    }
+    UNREFERENCED_PARAMETER(DeviceObject);
     return BugComplete(Irp, STATUS_SUCCESS);
 }
+
+static DECLSPEC_NOINLINE NTSTATUS BugAccessViolation(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    *BugNull = 1; /* SITE(access_violation) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugBreakpoint(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    DbgBreakPoint(); /* SITE(breakpoint) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugAssert(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ASSERT(BugValue == 2); /* SITE(assert) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugRaise(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExRaiseStatus(STATUS_INVALID_PARAMETER); /* SITE(raise) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugThreadFault(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    HANDLE Thread;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugFaultingThread, NULL);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugIrqlWait(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    LARGE_INTEGER Due;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    Due.QuadPart = -10000;
+    KeWaitForSingleObject(&BugNever, Executive, KernelMode, FALSE, &Due); /* SITE(irql_wait) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugRaiseLower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    KeRaiseIrql(APC_LEVEL, &Old); /* SITE(raise_lower) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpinTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeSpinLock(&BugLock);
+    KeAcquireSpinLock(&BugLock, &Old);
+    KeAcquireSpinLock(&BugLock, &Old); /* SITE(spin_twice) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpinNotOwned(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeSpinLock(&BugLock);
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    KeReleaseSpinLock(&BugLock, Old); /* SITE(spin_not_owned) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugMutexNotOwner(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeMutex(&BugMutexA, 0);
+    KeReleaseMutex(&BugMutexA, FALSE); /* SITE(mutex_not_owner) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugOverDereference(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    int i;
+    PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
+    UNREFERENCED_PARAMETER(DeviceObject);
+    for (i = 0; i < 16; i++)
+        ObDereferenceObject(Stack->FileObject); /* SITE(over_dereference) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugWaitTooMany(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PVOID Objects[65];
+    NTSTATUS Status;
+    int i;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
+    for (i = 0; i < 65; i++)
+        Objects[i] = &BugNever;
+    Status = KeWaitForMultipleObjects(65, Objects, WaitAny, Executive, 0, 0, 0, 0); /* SITE(wait_too_many) */
+    DbgPrint("bugdrv: the wait returned 0x%08X\n", Status);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugBadWaitType(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PVOID Objects[65];
+    NTSTATUS Status;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
+    Objects[0] = &BugNever;
+    Status = KeWaitForMultipleObjects(1, Objects, (WAIT_TYPE)7, Executive, 0, 0, 0, 0); /* SITE(bad_wait_type) */
+    DbgPrint("bugdrv: the wait returned 0x%08X\n", Status);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugBadProcessor(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeDpc(&BugDpc, BugRaisingDpc, NULL);
+    KeSetTargetProcessorDpc(&BugDpc, 63); /* SITE(bad_processor) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugPoolDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    PVOID Block;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    Block = ExAllocatePool2(POOL_FLAG_PAGED, 64, BUGDRV_TAG); /* SITE(pool_dispatch) */
+    DbgPrint("bugdrv: got %p\n", Block);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFreeTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PVOID Block;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Block = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, BUGDRV_TAG);
+    ExFreePoolWithTag(Block, BUGDRV_TAG);
+    ExFreePoolWithTag(Block, BUGDRV_TAG); /* SITE(free_twice) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFreeWrongTag(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PVOID Block;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Block = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, BUGDRV_TAG);
+    ExFreePoolWithTag(Block, 'gaTx'); /* SITE(free_wrong_tag) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFreeBadAddress(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    LIST_ENTRY Head;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExFreePool(&Head); /* SITE(free_bad_address) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFastMutexTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    FAST_MUTEX Fast;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExInitializeFastMutex(&Fast);
+    ExAcquireFastMutex(&Fast);
+    ExAcquireFastMutex(&Fast); /* SITE(fast_mutex_twice) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFastMutexNotOwner(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    FAST_MUTEX Fast;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExInitializeFastMutex(&Fast);
+    KeRaiseIrql(APC_LEVEL, &Old); /* as if acquired: the release checks the owner */
+    ExReleaseFastMutex(&Fast); /* SITE(fast_mutex_not_owner) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugLeak(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugLeaked = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, BUGDRV_TAG); /* SITE(leak) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugCompletePending(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Irp->IoStatus.Status = STATUS_PENDING;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT); /* SITE(complete_pending) */
+    return STATUS_PENDING;
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugCompleteWithCancel(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoSetCancelRoutine(Irp, BugCancel);
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT); /* SITE(complete_with_cancel) */
+    return STATUS_SUCCESS;
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugCompleteTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    IoCompleteRequest(Irp, IO_NO_INCREMENT); /* SITE(complete_twice) */
+    return STATUS_SUCCESS;
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDispatchIrql(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugComplete(Irp, STATUS_SUCCESS);
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    return STATUS_SUCCESS;
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugNoStackLocation(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    NTSTATUS Status;
+    Status = IoCallDriver(DeviceObject, Irp); /* SITE(no_stack_location) */
+    DbgPrint("bugdrv: IoCallDriver returned 0x%08X\n", Status);
+    return Status;
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFreeNotIrp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    IRP Fake;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    RtlZeroMemory(&Fake, sizeof(Fake));
+    IoFreeIrp(&Fake); /* SITE(free_not_irp) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDpcIrql(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeDpc(&BugDpc, BugRaisingDpc, NULL);
+    KeInsertQueueDpc(&BugDpc, NULL, NULL);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDpcCritical(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeThreadedDpc(&BugDpc, BugCriticalDpc, NULL); /* PASSIVE_LEVEL */
+    KeInsertQueueDpc(&BugDpc, NULL, NULL);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugWorkIrql(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExInitializeWorkItem(&BugWork, BugRaisingWork, NULL);
+    ExQueueWorkItem(&BugWork, DelayedWorkQueue);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugWorkTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    /* With one processor held at DISPATCH_LEVEL no worker can take the first one yet. */
+    ExInitializeWorkItem(&BugWork, BugIdleWork, NULL);
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    ExQueueWorkItem(&BugWork, DelayedWorkQueue);
+    ExQueueWorkItem(&BugWork, DelayedWorkQueue); /* SITE(work_twice) */
+    KeLowerIrql(Old);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugWorkTerminate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExInitializeWorkItem(&BugWork, BugTerminatingWork, NULL);
+    ExQueueWorkItem(&BugWork, DelayedWorkQueue);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugWorkCritical(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExInitializeWorkItem(&BugWork, BugCriticalWork, NULL);
+    ExQueueWorkItem(&BugWork, DelayedWorkQueue);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugCriticalRegion(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeEnterCriticalRegion(); /* SITE(critical_region) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugThreadUnload(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    HANDLE Thread;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
+    PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugWaitingThread, NULL);
+    ZwClose(Thread);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugTimerUnload(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    LARGE_INTEGER Due;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeTimer(&BugTimer);
+    Due.QuadPart = -10LL * 1000 * 1000 * 600;
+    KeSetTimer(&BugTimer, Due, NULL); /* SITE(timer_unload) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDpcWatchdog(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeDpc(&BugDpc, BugStallingDpc, NULL);
+    KeInsertQueueDpc(&BugDpc, NULL, NULL);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugCorruptList(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    LIST_ENTRY Head, Entry;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    InitializeListHead(&Head);
+    InsertTailList(&Head, &Entry);
+    Entry.Blink = &Entry; /* a stray write */
+    RemoveEntryList(&Entry); /* SITE(corrupt_list) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDispatchFault(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KIRQL Old;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    BugValue = *BugNull; /* SITE(dispatch_fault) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSystemAddress(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugValue = *(volatile LONG *)(ULONG_PTR)0x780000000000ULL; /* SITE(system_address) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDeadlock(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    HANDLE Thread;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeMutex(&BugMutexA, 0);
+    KeInitializeMutex(&BugMutexB, 0);
+    PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugDeadlockThread, NULL);
+    ZwClose(Thread);
+    PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, BugDeadlockThread,
+                         (PVOID)1);
+    ZwClose(Thread);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugCallbacks(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeCallbackRecord(&BugCallback);
+    KeRegisterBugCheckCallback(&BugCallback, BugSaveState, BugCallbackBuffer,
+                               sizeof(BugCallbackBuffer), (PUCHAR) "bugdrv-state");
+    KeInitializeCallbackRecord(&BugSecondary);
+    KeRegisterBugCheckReasonCallback(&BugSecondary, BugSecondaryCallback,
+                                     KbCallbackSecondaryDumpData, (PUCHAR) "bugdrv-secondary");
+    DbgBreakPointWithStatus(0x11); /* SITE(callbacks) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugCallbackFaults(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeCallbackRecord(&BugFaultingCallback);
+    KeRegisterBugCheckCallback(&BugFaultingCallback, BugFaultInCallback, NULL, 0,
+                               (PUCHAR) "bugdrv-faulting");
+    KeInitializeCallbackRecord(&BugNestedCallback);
+    KeRegisterBugCheckCallback(&BugNestedCallback, BugBugCheckInCallback, NULL, 0,
+                               (PUCHAR) "bugdrv-nested");
+    KeInitializeCallbackRecord(&BugHangingSecondary);
+    KeRegisterBugCheckReasonCallback(&BugHangingSecondary, BugHangingCallback,
+                                     KbCallbackSecondaryDumpData, (PUCHAR) "bugdrv-hanging");
+    DbgBreakPointWithStatus(0x12); /* SITE(callback_faults) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+typedef NTSTATUS (*BUG_CRASH_ROUTINE)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+
+static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
+    [BUGDRV_none] = BugNone,
+    [BUGDRV_access_violation] = BugAccessViolation,
+    [BUGDRV_breakpoint] = BugBreakpoint,
+    [BUGDRV_assert] = BugAssert,
+    [BUGDRV_raise] = BugRaise,
+    [BUGDRV_thread_fault] = BugThreadFault,
+    [BUGDRV_irql_wait] = BugIrqlWait,
+    [BUGDRV_raise_lower] = BugRaiseLower,
+    [BUGDRV_spin_twice] = BugSpinTwice,
+    [BUGDRV_spin_not_owned] = BugSpinNotOwned,
+    [BUGDRV_mutex_not_owner] = BugMutexNotOwner,
+    [BUGDRV_over_dereference] = BugOverDereference,
+    [BUGDRV_wait_too_many] = BugWaitTooMany,
+    [BUGDRV_bad_wait_type] = BugBadWaitType,
+    [BUGDRV_bad_processor] = BugBadProcessor,
+    [BUGDRV_pool_dispatch] = BugPoolDispatch,
+    [BUGDRV_free_twice] = BugFreeTwice,
+    [BUGDRV_free_wrong_tag] = BugFreeWrongTag,
+    [BUGDRV_free_bad_address] = BugFreeBadAddress,
+    [BUGDRV_fast_mutex_twice] = BugFastMutexTwice,
+    [BUGDRV_fast_mutex_not_owner] = BugFastMutexNotOwner,
+    [BUGDRV_leak] = BugLeak,
+    [BUGDRV_complete_pending] = BugCompletePending,
+    [BUGDRV_complete_with_cancel] = BugCompleteWithCancel,
+    [BUGDRV_complete_twice] = BugCompleteTwice,
+    [BUGDRV_dispatch_irql] = BugDispatchIrql,
+    [BUGDRV_no_stack_location] = BugNoStackLocation,
+    [BUGDRV_free_not_irp] = BugFreeNotIrp,
+    [BUGDRV_dpc_irql] = BugDpcIrql,
+    [BUGDRV_dpc_critical] = BugDpcCritical,
+    [BUGDRV_work_irql] = BugWorkIrql,
+    [BUGDRV_work_twice] = BugWorkTwice,
+    [BUGDRV_work_terminate] = BugWorkTerminate,
+    [BUGDRV_work_critical] = BugWorkCritical,
+    [BUGDRV_critical_region] = BugCriticalRegion,
+    [BUGDRV_thread_unload] = BugThreadUnload,
+    [BUGDRV_timer_unload] = BugTimerUnload,
+    [BUGDRV_dpc_watchdog] = BugDpcWatchdog,
+    [BUGDRV_corrupt_list] = BugCorruptList,
+    [BUGDRV_dispatch_fault] = BugDispatchFault,
+    [BUGDRV_system_address] = BugSystemAddress,
+    [BUGDRV_deadlock] = BugDeadlock,
+    [BUGDRV_callbacks] = BugCallbacks,
+    [BUGDRV_callback_faults] = BugCallbackFaults,
+};
 
 static NTSTATUS BugCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -414,14 +651,16 @@ static NTSTATUS BugDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return BugComplete(Irp, STATUS_INVALID_DEVICE_REQUEST);
     Case = *(PULONG)Irp->AssociatedIrp.SystemBuffer;
     DbgPrint("bugdrv: committing crash %lu\n", Case);
+    if (Case >= BUGDRV_CASE_COUNT || BugCrashes[Case] == NULL)
+        return BugComplete(Irp, STATUS_INVALID_PARAMETER);
     if (Case == BUGDRV_deadlock) {
-        BugCrash(Case, DeviceObject, Irp);
+        BugCrashes[Case](DeviceObject, Irp);
         /* Wait for the two threads' deadlock: this thread never comes back either. */
         KeInitializeEvent(&BugNever, NotificationEvent, FALSE);
         KeWaitForSingleObject(&BugNever, Executive, KernelMode, FALSE, NULL);
         return STATUS_SUCCESS;
     }
-    Status = BugCrash(Case, DeviceObject, Irp);
+    Status = BugCrashes[Case](DeviceObject, Irp);
     DbgPrint("bugdrv: crash %lu did not stop the kernel\n", Case);
     return Status;
 }

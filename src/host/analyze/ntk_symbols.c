@@ -127,6 +127,48 @@ static VOID NtkCopy(PCHAR Out, SIZE_T Capacity, const char *Text)
     Out[n] = 0;
 }
 
+/* The compilation unit covering Address. libdw finds it through .debug_aranges, which clang
+ * does not emit by default: then each unit's own ranges are searched. */
+static Dwarf_Die *NtkFindUnit(Dwfl_Module *Module, Dwarf_Addr Address, Dwarf_Addr *Bias)
+{
+    Dwarf_Die *Unit = dwfl_module_addrdie(Module, Address, Bias);
+    if (Unit != NULL)
+        return Unit;
+    for (Unit = dwfl_module_nextcu(Module, NULL, Bias); Unit != NULL;
+         Unit = dwfl_module_nextcu(Module, Unit, Bias))
+        if (dwarf_haspc(Unit, Address - *Bias) > 0)
+            return Unit;
+    return NULL;
+}
+
+/* clang marks code it merged from several places with line 0: take the closest line before. */
+static VOID NtkNearestLine(Dwfl_Module *Module, Dwarf_Addr Address, PKD_SYMBOL Symbol)
+{
+    Dwarf_Addr Bias = 0, Best = 0;
+    Dwarf_Die *Unit = NtkFindUnit(Module, Address, &Bias);
+    Dwarf_Lines *Lines;
+    const char *File = NULL;
+    size_t Count, i;
+    int Line = 0;
+    if (Unit == NULL || dwarf_getsrclines(Unit, &Lines, &Count) != 0)
+        return;
+    for (i = 0; i < Count; i++) {
+        Dwarf_Line *Entry = dwarf_onesrcline(Lines, i);
+        Dwarf_Addr At;
+        int Number;
+        if (Entry && dwarf_lineaddr(Entry, &At) == 0 && At <= Address - Bias && At >= Best &&
+            dwarf_lineno(Entry, &Number) == 0 && Number != 0) {
+            Best = At;
+            Line = Number;
+            File = dwarf_linesrc(Entry, NULL, NULL);
+        }
+    }
+    if (File && Line) {
+        NtkCopy(Symbol->File, sizeof(Symbol->File), File);
+        Symbol->Line = (ULONG)Line;
+    }
+}
+
 /* Source details from the DWARF scopes at Address: code inlined from a header gets the line of
  * the call in the function's own file (the inline location is kept as InlineFile/InlineLine),
  * and a function's entry gets the line that declares it. */
@@ -134,7 +176,7 @@ static VOID NtkSourceDetails(Dwfl_Module *Module, Dwarf_Addr Address, BOOLEAN En
                              PKD_SYMBOL Symbol)
 {
     Dwarf_Addr Bias = 0;
-    Dwarf_Die *Cu = dwfl_module_addrdie(Module, Address, &Bias), *Scopes = NULL;
+    Dwarf_Die *Cu = NtkFindUnit(Module, Address, &Bias), *Scopes = NULL;
     int Count, i, Outer = -1, Function = -1;
     if (Cu == NULL || (Count = dwarf_getscopes(Cu, Address - Bias, &Scopes)) <= 0)
         return;
@@ -204,7 +246,18 @@ static BOOLEAN NtkSymbolize(ULONG_PTR Pc, BOOLEAN ReturnAddress, PKD_SYMBOL Symb
     if (Line && (File = dwfl_lineinfo(Line, NULL, &LineNumber, NULL, NULL, NULL)) != NULL) {
         NtkCopy(Symbol->File, sizeof(Symbol->File), File);
         Symbol->Line = (ULONG)LineNumber;
+    } else {
+        Dwarf_Addr Bias = 0;
+        Dwarf_Die *Unit = NtkFindUnit(Module, Address, &Bias);
+        Dwarf_Line *UnitLine = Unit ? dwarf_getsrc_die(Unit, Address - Bias) : NULL;
+        if (UnitLine && (File = dwarf_linesrc(UnitLine, NULL, NULL)) != NULL &&
+            dwarf_lineno(UnitLine, &LineNumber) == 0) {
+            NtkCopy(Symbol->File, sizeof(Symbol->File), File);
+            Symbol->Line = (ULONG)LineNumber;
+        }
     }
+    if (Symbol->File[0] && Symbol->Line == 0)
+        NtkNearestLine(Module, Address, Symbol);
     NtkSourceDetails(Module, Address, !ReturnAddress && Function && Offset == 0, Symbol);
     return TRUE;
 }
