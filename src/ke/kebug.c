@@ -74,17 +74,23 @@ BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord,
     return Done;
 }
 
-BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
+/* Both record kinds deregister alike: only an inserted record leaves its list. */
+static BOOLEAN KiRemoveCallbackRecord(PLIST_ENTRY Entry, PUCHAR State)
 {
     BOOLEAN Done = FALSE;
     NtkLock(&KiCallbackLock);
-    if (CallbackRecord->State == BufferInserted) {
-        RemoveEntryList(&CallbackRecord->Entry);
-        CallbackRecord->State = BufferEmpty;
+    if (*State == BufferInserted) {
+        RemoveEntryList(Entry);
+        *State = BufferEmpty;
         Done = TRUE;
     }
     NtkUnlock(&KiCallbackLock);
     return Done;
+}
+
+BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
+{
+    return KiRemoveCallbackRecord(&CallbackRecord->Entry, &CallbackRecord->State);
 }
 
 BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord,
@@ -115,15 +121,7 @@ BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD Callb
 
 BOOLEAN KeDeregisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord)
 {
-    BOOLEAN Done = FALSE;
-    NtkLock(&KiCallbackLock);
-    if (CallbackRecord->State == BufferInserted) {
-        RemoveEntryList(&CallbackRecord->Entry);
-        CallbackRecord->State = BufferEmpty;
-        Done = TRUE;
-    }
-    NtkUnlock(&KiCallbackLock);
-    return Done;
+    return KiRemoveCallbackRecord(&CallbackRecord->Entry, &CallbackRecord->State);
 }
 
 /* The lists are walked without waiting for their lock (a frozen thread may hold it), with
