@@ -557,9 +557,46 @@ static DECLSPEC_NOINLINE NTSTATUS BugDeadlock(PDEVICE_OBJECT DeviceObject, PIRP 
     return BugComplete(Irp, STATUS_SUCCESS);
 }
 
+static KBUGCHECK_CALLBACK_RECORD BugGoneCallback;
+static KBUGCHECK_REASON_CALLBACK_RECORD BugGoneSecondary;
+
+static VOID BugGoneRoutine(PVOID Buffer, ULONG Length)
+{
+    UNREFERENCED_PARAMETER(Buffer);
+    UNREFERENCED_PARAMETER(Length);
+    DbgPrint("bugdrv: a deregistered callback ran\n");
+}
+
+static VOID BugGoneReasonRoutine(KBUGCHECK_CALLBACK_REASON Reason,
+                                 PKBUGCHECK_REASON_CALLBACK_RECORD Record, PVOID Data, ULONG Length)
+{
+    UNREFERENCED_PARAMETER(Reason);
+    UNREFERENCED_PARAMETER(Record);
+    UNREFERENCED_PARAMETER(Data);
+    UNREFERENCED_PARAMETER(Length);
+    DbgPrint("bugdrv: a deregistered callback ran\n");
+}
+
+/* A record deregisters once: TRUE, then FALSE; a deregistered one is never called. */
+static VOID BugRegisterAndDeregister(void)
+{
+    KeInitializeCallbackRecord(&BugGoneCallback);
+    KeInitializeCallbackRecord(&BugGoneSecondary);
+    if (KeRegisterBugCheckCallback(&BugGoneCallback, BugGoneRoutine, NULL, 0,
+                                   (PUCHAR) "bugdrv-gone") &&
+        KeRegisterBugCheckReasonCallback(&BugGoneSecondary, BugGoneReasonRoutine,
+                                         KbCallbackSecondaryDumpData, (PUCHAR) "bugdrv-gone2") &&
+        KeDeregisterBugCheckCallback(&BugGoneCallback) &&
+        !KeDeregisterBugCheckCallback(&BugGoneCallback) &&
+        KeDeregisterBugCheckReasonCallback(&BugGoneSecondary) &&
+        !KeDeregisterBugCheckReasonCallback(&BugGoneSecondary))
+        DbgPrint("bugdrv: deregistered both callback records\n");
+}
+
 static DECLSPEC_NOINLINE NTSTATUS BugCallbacks(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(DeviceObject);
+    BugRegisterAndDeregister();
     KeInitializeCallbackRecord(&BugCallback);
     KeRegisterBugCheckCallback(&BugCallback, BugSaveState, BugCallbackBuffer,
                                sizeof(BugCallbackBuffer), (PUCHAR) "bugdrv-state");
