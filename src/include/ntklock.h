@@ -41,4 +41,18 @@ static inline void NtkUnlock(NTK_LOCK *Lock)
         syscall(SYS_futex, &Lock->State, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
+/* One bounded attempt for code that must not wait (the crash dump: the holder may be frozen). */
+static inline int NtkTryLockBounded(NTK_LOCK *Lock, int Spins)
+{
+    int Try;
+    for (Try = 0; Try < Spins; Try++) {
+        int Expected = 0;
+        if (__atomic_compare_exchange_n(&Lock->State, &Expected, 1, 0, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return 1;
+        __builtin_ia32_pause();
+    }
+    return 0;
+}
+
 #endif

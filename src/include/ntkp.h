@@ -47,6 +47,7 @@ typedef struct _KTHREAD {
     BOOLEAN Waiting;
     KPROCESSOR_MODE WaitMode;    /* a UserMode wait ends early when the thread is terminated */
     UCHAR WaitType;
+    UCHAR WaitReason;            /* KWAIT_REASON of the current (or last) wait, for the dump */
     ULONG WaitCount;
     PKWAIT_BLOCK WaitBlockList;
     KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1];

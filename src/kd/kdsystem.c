@@ -1,18 +1,14 @@
 /* Kd: the rest of the system in the crash dump: processors (who owns each, the DPC running
  * there), open handles per process, pool usage by tag. The handle tables and the pool belong to
- * Ob and Ex: their non-blocking accessors are used when the build has them; otherwise the pool
- * is walked under a time limit and handles are reported unavailable. */
+ * Ob and Ex: Ob's non-blocking walk lists the handles; Ex's non-blocking tag query is used when
+ * the build has it, otherwise the pool is walked under a time limit. */
 #include "kddump.h"
 #include "../ke/ki.h"
 #include "../ob/obp.h"
 #include "rtlp.h"
 #include <string.h>
 
-/* Accessors asked of Ob and Ex (weak: the dump works without them). */
-typedef BOOLEAN (*KD_HANDLE_ROUTINE)(HANDLE Handle, PVOID Object, ACCESS_MASK GrantedAccess,
-                                     PVOID Context);
-extern NTSTATUS ObpTryEnumerateHandles(PEPROCESS Process, KD_HANDLE_ROUTINE Routine,
-                                       PVOID Context) __attribute__((weak));
+/* Asked of Ex (weak: the dump works without it). */
 extern BOOLEAN ExpTryQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count)
     __attribute__((weak));
 
@@ -52,6 +48,31 @@ VOID KdpWriteProcessors(KDJ_WRITER *Writer)
     KdjEnd(Writer);
 }
 
+/* A name read from another object, bounded: a stale pointer gives nothing. */
+static VOID KdpWriteName(KDJ_WRITER *Writer, PCSTR Key, const UNICODE_STRING *Name)
+{
+    WCHAR Buffer[256];
+    if (Name->Length > 0 && Name->Length <= sizeof(Buffer) &&
+        KdpSafeRead((ULONG_PTR)Name->Buffer, Buffer, Name->Length))
+        KdjWide(Writer, Key, Buffer, Name->Length / sizeof(WCHAR));
+}
+
+/* A file handle is known by what it opened: the device and the path below it. */
+static VOID KdpWriteFileTarget(KDJ_WRITER *Writer, ULONG_PTR FileObject)
+{
+    FILE_OBJECT File;
+    OBJECT_HEADER DeviceHeader;
+    if (!KdpSafeRead(FileObject, &File, sizeof(File)))
+        return;
+    if (File.DeviceObject &&
+        KdpSafeRead((ULONG_PTR)OBJECT_TO_OBJECT_HEADER(File.DeviceObject), &DeviceHeader,
+                    sizeof(DeviceHeader))) {
+        KdjHex(Writer, "device", (ULONG_PTR)File.DeviceObject);
+        KdpWriteName(Writer, "device_name", &DeviceHeader.Name);
+    }
+    KdpWriteName(Writer, "file_name", &File.FileName);
+}
+
 static BOOLEAN KdpWriteHandle(HANDLE Handle, PVOID Object, ACCESS_MASK GrantedAccess,
                               PVOID Context)
 {
@@ -65,11 +86,9 @@ static BOOLEAN KdpWriteHandle(HANDLE Handle, PVOID Object, ACCESS_MASK GrantedAc
     if (KdpSafeRead((ULONG_PTR)OBJECT_TO_OBJECT_HEADER(Object), &Header, sizeof(Header))) {
         if (KdpSafeRead((ULONG_PTR)Header.Type, &Type, sizeof(Type)))
             KdjWide(Writer, "type", Type.NameBuffer, RtlpWideLengthBounded(Type.NameBuffer, 32));
-        if (Header.Name.Length > 0 && Header.Name.Length < 512) {
-            WCHAR Name[256];
-            if (KdpSafeRead((ULONG_PTR)Header.Name.Buffer, Name, Header.Name.Length))
-                KdjWide(Writer, "name", Name, Header.Name.Length / sizeof(WCHAR));
-        }
+        KdpWriteName(Writer, "name", &Header.Name);
+        if (IoFileObjectType && Header.Type == *IoFileObjectType)
+            KdpWriteFileTarget(Writer, (ULONG_PTR)Object);
         KdjSigned(Writer, "pointer_count", Header.PointerCount);
         KdjSigned(Writer, "handle_count", Header.HandleCount);
     }
@@ -87,9 +106,7 @@ VOID KdpWriteHandles(KDJ_WRITER *Writer)
         KdjUnsigned(Writer, "process_id", (ULONG_PTR)Process->UniqueProcessId);
         KdjStringN(Writer, "process", Process->ImageFileName,
                    strnlen(Process->ImageFileName, sizeof(Process->ImageFileName)));
-        if (ObpTryEnumerateHandles == NULL) {
-            KdjString(Writer, "status", "unavailable: this build has no handle-table accessor");
-        } else {
+        {
             NTSTATUS Status;
             KdjBeginArray(Writer, "entries");
             Status = ObpTryEnumerateHandles(Process, KdpWriteHandle, Writer);

@@ -204,6 +204,18 @@ static VOID KdpWriteObject(KDJ_WRITER *Writer, ULONG_PTR Object, BOOLEAN Waiters
         KdpWriteWaiters(Writer, Object);
 }
 
+/* KWAIT_REASON names, as the WDK spells them. */
+static const char *const KdpWaitReasonNames[] = {
+    "Executive", "FreePage", "PageIn", "PoolAllocation", "DelayExecution", "Suspended",
+    "UserRequest", "WrExecutive", "WrFreePage", "WrPageIn", "WrPoolAllocation", "WrDelayExecution",
+    "WrSuspended", "WrUserRequest", "WrSpare0", "WrQueue", "WrLpcReceive", "WrLpcReply",
+    "WrVirtualMemory", "WrPageOut", "WrRendezvous", "WrKeyedEvent", "WrTerminated",
+    "WrProcessInSwap", "WrCpuRateControl", "WrCalloutStack", "WrKernel", "WrResource",
+    "WrPushLock", "WrMutex", "WrQuantumEnd", "WrDispatchInt", "WrPreempted", "WrYieldExecution",
+    "WrFastMutex", "WrGuardedMutex", "WrRundown", "WrAlertByThreadId", "WrDeferredPreempt",
+    "WrPhysicalFault",
+};
+
 static VOID KdpWriteWait(KDJ_WRITER *Writer, PKTHREAD Thread)
 {
     ULONG Count = Thread->WaitCount, i;
@@ -211,6 +223,10 @@ static VOID KdpWriteWait(KDJ_WRITER *Writer, PKTHREAD Thread)
     KdjBeginObject(Writer, "wait");
     KdjString(Writer, "kind", Count == 0 ? "delay" : Thread->WaitType == WaitAll ? "all" : "any");
     KdjString(Writer, "mode", Thread->WaitMode == UserMode ? "user" : "kernel");
+    if (Thread->WaitReason < RTL_NUMBER_OF(KdpWaitReasonNames))
+        KdjString(Writer, "reason", KdpWaitReasonNames[Thread->WaitReason]);
+    else
+        KdjUnsigned(Writer, "reason", Thread->WaitReason);
     KdjBool(Writer, "alertable", Thread->Alertable);
     KdjBeginArray(Writer, "objects");
     for (i = 0; i < Count && i < MAXIMUM_WAIT_OBJECTS; i++) {
@@ -243,25 +259,12 @@ static VOID KdpWriteOwnedMutexes(KDJ_WRITER *Writer, PKTHREAD Thread)
     KdjEnd(Writer);
 }
 
-static BOOLEAN KdpTryLock(NTK_LOCK *Lock)
-{
-    int Try;
-    for (Try = 0; Try < 2000; Try++) {
-        int Expected = 0;
-        if (__atomic_compare_exchange_n(&Lock->State, &Expected, 1, FALSE, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            return TRUE;
-        __builtin_ia32_pause();
-    }
-    return FALSE;
-}
-
 static VOID KdpWriteIrps(KDJ_WRITER *Writer, PETHREAD Thread)
 {
     PLIST_ENTRY Head = &Thread->IrpList, Entry;
     ULONG Walked = 0;
     KdjBeginArray(Writer, "pending_irps");
-    if (!KdpTryLock(&Thread->IrpListLock)) {
+    if (!NtkTryLockBounded(&Thread->IrpListLock, 2000)) {
         KdjString(Writer, NULL, "unavailable: lock held");
         KdjEnd(Writer);
         return;

@@ -161,8 +161,8 @@ static BOOLEAN KiKernelApcDeliverable(PKTHREAD Thread)
  * are delivered during the wait and the wait continues; a user APC or an alert ends an
  * alertable wait. The timeout runs on the clock, so that it follows virtual time too. */
 static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
-                       KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
-                       PKWAIT_BLOCK WaitBlockArray)
+                       KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                       PLARGE_INTEGER Timeout, PKWAIT_BLOCK WaitBlockArray)
 {
     ULONGLONG Due = 0;
     NTSTATUS Status;
@@ -203,6 +203,7 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
         Thread->WaitBlockList = WaitBlockArray;
         Thread->WaitCount = Count;
         Thread->WaitType = (UCHAR)WaitType;
+        Thread->WaitReason = (UCHAR)WaitReason;
         for (i = 0; i < Count; i++) {
             PKWAIT_BLOCK Block = &WaitBlockArray[i];
             Block->Object = Object[i];
@@ -254,7 +255,6 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
 {
     VF_CHECK_IRQL(KeWaitForMultipleObjects);
     PKTHREAD Thread = KeGetCurrentThread();
-    UNREFERENCED_PARAMETER(WaitReason);
     if (Thread->WaitNext) {
         Thread->WaitNext = FALSE;
         KeLowerIrql(Thread->WaitIrql);
@@ -265,7 +265,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
         KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, 0, 0, 0);
     if (WaitType != WaitAll && WaitType != WaitAny)
         KeBugCheckEx(INVALID_DATA_ACCESS_TRAP, WaitType, 0, 0, 0);
-    return KiWait(Thread, Count, Object, WaitType, WaitMode, Alertable, Timeout,
+    return KiWait(Thread, Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
                   WaitBlockArray ? WaitBlockArray : Thread->WaitBlock);
 }
 
@@ -292,7 +292,8 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
         return STATUS_SUCCESS;
     }
     /* A delay is a wait on no object: only its timeout, an alert or an APC ends it. */
-    Status = KiWait(Thread, 0, NULL, WaitAny, WaitMode, Alertable, Interval, Thread->WaitBlock);
+    Status = KiWait(Thread, 0, NULL, WaitAny, DelayExecution, WaitMode, Alertable, Interval,
+                    Thread->WaitBlock);
     return Status == STATUS_TIMEOUT ? STATUS_SUCCESS : Status;
 }
 

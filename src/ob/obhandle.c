@@ -240,3 +240,24 @@ ULONG ObpHandleCountOfProcess(PEPROCESS Process)
     NtkUnlock(&Table->Lock);
     return Used;
 }
+
+NTSTATUS ObpTryEnumerateHandles(PEPROCESS Process, OBP_HANDLE_ROUTINE Routine, PVOID Context)
+{
+    PHANDLE_TABLE Table = ObpTableOf(Process);
+    ULONG_PTR Tag = Process == PsInitialSystemProcess ? KERNEL_HANDLE_MASK : 0;
+    ULONG Index;
+    if (Table == NULL)
+        return STATUS_SUCCESS;
+    if (!NtkTryLockBounded(&Table->Lock, 2000))
+        return STATUS_LOCK_NOT_GRANTED;
+    for (Index = 0; Index < Table->Capacity; Index++) {
+        const HANDLE_TABLE_ENTRY *Entry = &Table->Entries[Index];
+        /* The System process holds only kernel handles: show them as drivers see them. */
+        if (Entry->Object != NULL &&
+            !Routine((HANDLE)(((ULONG_PTR)(Index + 1) * 4) | Tag), Entry->Object,
+                     Entry->GrantedAccess, Context))
+            break;
+    }
+    NtkUnlock(&Table->Lock);
+    return STATUS_SUCCESS;
+}

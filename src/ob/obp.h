@@ -69,4 +69,11 @@ NTSTATUS ObpCopyString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
 /* Handles. */
 VOID ObpDecrementHandleCount(PEPROCESS Process, PVOID Object);
 
+/* For the crash dump: walks a process's handles without waiting (a frozen thread may hold the
+ * table's lock: STATUS_LOCK_NOT_GRANTED). The routine runs under the lock and must neither
+ * allocate nor lock; FALSE from it ends the walk. */
+typedef BOOLEAN (*OBP_HANDLE_ROUTINE)(HANDLE Handle, PVOID Object, ACCESS_MASK GrantedAccess,
+                                      PVOID Context);
+NTSTATUS ObpTryEnumerateHandles(PEPROCESS Process, OBP_HANDLE_ROUTINE Routine, PVOID Context);
+
 #endif

@@ -58,7 +58,8 @@ static VOID BugDeadlockThread(PVOID Context)
     InterlockedIncrement(&BugHolding);
     while (BugHolding < 2)
         KeDelayExecutionThread(KernelMode, FALSE, &Nap);
-    KeWaitForSingleObject(Second, Executive, KernelMode, FALSE, NULL); /* SITE(deadlock) */
+    /* A reason other than Executive (0), so that the dump shows the one given. */
+    KeWaitForSingleObject(Second, WrMutex, KernelMode, FALSE, NULL); /* SITE(deadlock) */
     DbgPrint("bugdrv: no deadlock after all\n");
 }
 

@@ -139,8 +139,9 @@ static void NtkPrintWait(FILE *Out, const NJ_VALUE *Thread)
     }
     for (i = 0; i < NjLength(Objects); i++) {
         const NJ_VALUE *Object = NjItem(Objects, i);
-        fprintf(Out, "      waits (%s, %s mode%s) on %s %s", NjText(Wait, "kind"),
-                NjText(Wait, "mode"), NjTrue(Wait, "alertable") ? ", alertable" : "",
+        fprintf(Out, "      waits (%s, %s, %s mode%s) on %s %s", NjText(Wait, "kind"),
+                NjText(Wait, "reason") ? NjText(Wait, "reason") : "?", NjText(Wait, "mode"),
+                NjTrue(Wait, "alertable") ? ", alertable" : "",
                 NjText(Object, "type") ? NjText(Object, "type") : "?",
                 NjText(Object, "object") ? NjText(Object, "object") : "?");
         if (NjText(Object, "symbol"))
@@ -258,9 +259,11 @@ static void NtkPrintSystem(FILE *Out, const NTK_REPORT *Report)
                 NjText(P, "process") ? NjText(P, "process") : "?", NjText(P, "status"));
         for (j = 0; j < NjLength(Entries) && j < 32; j++) {
             const NJ_VALUE *H = NjItem(Entries, j);
-            fprintf(Out, "    %s  %-12s access %s  %s\n", NjText(H, "handle"),
+            const char *Device = NjText(H, "device_name"), *File = NjText(H, "file_name");
+            fprintf(Out, "    %s  %-12s access %s  %s%s%s%s\n", NjText(H, "handle"),
                     NjText(H, "type") ? NjText(H, "type") : "?", NjText(H, "granted_access"),
-                    NjText(H, "name") ? NjText(H, "name") : "");
+                    NjText(H, "name") ? NjText(H, "name") : "", Device ? "device " : "",
+                    Device ? Device : "", File ? File : "");
         }
     }
     if (NjLength(Callbacks)) {
