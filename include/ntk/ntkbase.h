@@ -168,6 +168,8 @@ typedef const GUID *LPCGUID, *PCGUID;
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
 #define UFIELD_OFFSET(type, field) ((ULONG)offsetof(type, field))
 #define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
+/* The alignment the compiler gives a type (a probe's Alignment argument). */
+#define TYPE_ALIGNMENT(t) ((ULONG)__alignof__(t))
 #define RTL_SIZEOF_THROUGH_FIELD(type, field)                                                     \
     (FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
 #define CONTAINING_RECORD(address, type, field)                                                   \
