@@ -32,6 +32,15 @@ NTK_EXPORT BOOLEAN NtkIsUserModeThread(VOID);
 /* Ends the calling thread's user process with ExitCode, as ExitProcess does; never returns. */
 NTK_EXPORT DECLSPEC_NORETURN VOID NtkExitUserProcess(int ExitCode);
 
+/* The special pool (Driver Verifier's): every allocation below a page made by the driver with
+ * that service name (its file name without the extension), or with that tag, gets a page of
+ * its own between inaccessible ones. Call before loading the drivers. */
+NTK_EXPORT VOID NtkSpecialPoolForDriver(const char *ServiceName);
+NTK_EXPORT VOID NtkSpecialPoolForTag(ULONG Tag);
+/* FALSE (the default): blocks end at the end of their page, overruns fault (Verify End);
+ * TRUE: blocks start at their page, underruns fault (Verify Start). */
+NTK_EXPORT VOID NtkSpecialPoolVerifyStart(BOOLEAN VerifyStart);
+
 NTK_EXTERN_C_END
 
 #endif

@@ -39,14 +39,12 @@
  * one that is not 0xC4/0xCB, an entry size below LOOKASIDE_MINIMUM_BLOCK_SIZE 0xC4/0xCD.
  * ExpCheckImageLookasideLists, called as a driver image goes away, finds the lists the image
  * still has: see there. Future[0..1] holds the address the initialize routine returns to. */
-#include "ntkp.h"
+#include "pool.h"
 #include "ntklock.h"
 #include "../vf/vfddi.h"
 #include <sched.h>
 #include <string.h>
 
-PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller);
-VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag);
 VOID ExpCheckImageLookasideLists(ULONG_PTR Base, ULONG_PTR End);
 
 _Static_assert(sizeof(NPAGED_LOOKASIDE_LIST) == 0x80, "x64 NPAGED_LOOKASIDE_LIST is 0x80 bytes");

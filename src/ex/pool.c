@@ -2,8 +2,9 @@
  * out of 1 MiB arenas; blocks above a page minus the header are whole pages of their own.
  * Every block has a 16-byte POOL_HEADER just before it (as on x64 Windows) and a tracking
  * record before that, which the verifier's leak check and the per-tag statistics use. */
-#include "ntkp.h"
+#include "pool.h"
 #include "ntklock.h"
+#include <ntk/ntkpool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,8 @@ static VOID ExpAccount(ULONG Tag, UCHAR PoolType, SIZE_T Bytes, BOOLEAN Allocate
         if (Allocate) {
             Stats->PagedAllocs++;
             Stats->PagedBytes += Bytes;
+            if (Stats->PagedBytes > Stats->PagedPeak)
+                Stats->PagedPeak = Stats->PagedBytes;
         } else {
             Stats->PagedFrees++;
             Stats->PagedBytes -= Bytes;
@@ -79,11 +82,109 @@ static VOID ExpAccount(ULONG Tag, UCHAR PoolType, SIZE_T Bytes, BOOLEAN Allocate
         if (Allocate) {
             Stats->NonPagedAllocs++;
             Stats->NonPagedBytes += Bytes;
+            if (Stats->NonPagedBytes > Stats->NonPagedPeak)
+                Stats->NonPagedPeak = Stats->NonPagedBytes;
         } else {
             Stats->NonPagedFrees++;
             Stats->NonPagedBytes -= Bytes;
         }
     }
+}
+
+VOID ExpAccountAllocation(ULONG Tag, UCHAR PoolType, SIZE_T Bytes, BOOLEAN Allocate)
+{
+    NtkLock(&ExpPoolLock);
+    ExpAccount(Tag, PoolType, Bytes, Allocate);
+    NtkUnlock(&ExpPoolLock);
+}
+
+/* A copy of the per-tag counters, tags in use first-seen order; FALSE when there are more tags
+ * than Capacity (Count is then the number needed). */
+static BOOLEAN ExpCopyTagStats(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count)
+{
+    ULONG i, n = 0;
+    for (i = 0; i < POOL_TAG_BUCKETS; i++) {
+        const NTK_POOL_TAG_STATS *Entry = &ExpTagStats[i];
+        if (Entry->PagedAllocs == 0 && Entry->NonPagedAllocs == 0)
+            continue;
+        if (n < Capacity)
+            Stats[n] = *Entry;
+        n++;
+    }
+    *Count = n;
+    return n <= Capacity;
+}
+
+BOOLEAN ExpQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count)
+{
+    BOOLEAN Complete;
+    NtkLock(&ExpPoolLock);
+    Complete = ExpCopyTagStats(Stats, Capacity, Count);
+    NtkUnlock(&ExpPoolLock);
+    return Complete;
+}
+
+static VOID ExpToInfo(const NTK_POOL_TAG_STATS *Stats, PNTK_POOL_TAG_INFO Info)
+{
+    Info->Tag = Stats->Tag;
+    Info->NonPagedAllocs = Stats->NonPagedAllocs;
+    Info->NonPagedFrees = Stats->NonPagedFrees;
+    Info->NonPagedBytes = Stats->NonPagedBytes;
+    Info->NonPagedPeak = Stats->NonPagedPeak;
+    Info->PagedAllocs = Stats->PagedAllocs;
+    Info->PagedFrees = Stats->PagedFrees;
+    Info->PagedBytes = Stats->PagedBytes;
+    Info->PagedPeak = Stats->PagedPeak;
+}
+
+NTSTATUS NtkQueryPoolTag(ULONG Tag, PNTK_POOL_TAG_INFO Info)
+{
+    NTSTATUS Status = STATUS_NOT_FOUND;
+    ULONG i;
+    if (Info == NULL)
+        return STATUS_INVALID_PARAMETER;
+    Tag &= ~0x80000000u; /* the tag is kept as the allocation gave it; compare without the bit */
+    NtkLock(&ExpPoolLock);
+    for (i = 0; i < POOL_TAG_BUCKETS; i++) {
+        const NTK_POOL_TAG_STATS *Entry = &ExpTagStats[i];
+        if ((Entry->PagedAllocs || Entry->NonPagedAllocs) && (Entry->Tag & ~0x80000000u) == Tag) {
+            ExpToInfo(Entry, Info);
+            Status = STATUS_SUCCESS;
+            break;
+        }
+    }
+    NtkUnlock(&ExpPoolLock);
+    return Status;
+}
+
+NTSTATUS NtkQueryPoolTags(PNTK_POOL_TAG_INFO Info, ULONG Capacity, PULONG Count)
+{
+    ULONG i, n = 0;
+    if (Count == NULL || (Info == NULL && Capacity != 0))
+        return STATUS_INVALID_PARAMETER;
+    NtkLock(&ExpPoolLock);
+    for (i = 0; i < POOL_TAG_BUCKETS; i++) {
+        const NTK_POOL_TAG_STATS *Entry = &ExpTagStats[i];
+        if (Entry->PagedAllocs == 0 && Entry->NonPagedAllocs == 0)
+            continue;
+        if (n < Capacity)
+            ExpToInfo(Entry, &Info[n]);
+        n++;
+    }
+    NtkUnlock(&ExpPoolLock);
+    *Count = n;
+    return n <= Capacity ? STATUS_SUCCESS : STATUS_BUFFER_TOO_SMALL;
+}
+
+/* For the crash dump: never waits for the pool lock (a frozen thread may hold it). */
+BOOLEAN ExpTryQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count)
+{
+    BOOLEAN Complete;
+    if (!NtkTryLockBounded(&ExpPoolLock, 2000))
+        return FALSE;
+    Complete = ExpCopyTagStats(Stats, Capacity, Count);
+    NtkUnlock(&ExpPoolLock);
+    return Complete;
 }
 
 NTSTATUS ExpInitializePool(VOID)
@@ -141,7 +242,8 @@ static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
     return Base ? Base + PAGE_SIZE : NULL;
 }
 
-PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+PVOID ExpAllocatePoolEx(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller,
+                        ULONG Special)
 {
     POOL_HEADER *Header;
     POOL_TRACK *Track;
@@ -153,8 +255,16 @@ PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOI
     if (Irql > DISPATCH_LEVEL || (PoolType && Irql > APC_LEVEL))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, PoolType ? 0x01 : 0x02, Irql, PoolType,
                      Size);
-    if (Size == 0)
-        Size = 1; /* as Windows, a zero-byte request still returns a distinct block */
+    if (Size == 0) {
+        if (VfPoolChecks)
+            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, Irql, PoolType, 0);
+        Size = 1; /* without the verifier, a zero-byte request still gets a distinct block */
+    }
+    if ((ExpSpecialPoolActive || (Special & EXP_SPECIAL_FORCE)) && Size < PAGE_SIZE) {
+        Block = ExpAllocateSpecialPool(PoolType, Size, Tag, Zero, Caller, Special);
+        if (Block)
+            return Block;
+    }
     NtkLock(&ExpPoolLock);
     Block = ExpAllocateLocked(Size, &Units, &Large);
     if (Block == NULL) {
@@ -180,12 +290,21 @@ PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOI
     return Block;
 }
 
+PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+{
+    return ExpAllocatePoolEx(PoolType, Size, Tag, Zero, Caller, 0);
+}
+
 VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
 {
     POOL_HEADER *Header;
     POOL_TRACK *Track;
     KIRQL Irql = KiGetIrql();
 
+    if (ExpIsSpecialPoolAddress(Block)) {
+        ExpFreeSpecialPool(Block, Tag, CheckTag);
+        return;
+    }
     if (Block == NULL || !ExpIsPoolAddress(Block) || ((ULONG_PTR)Block & (POOL_UNIT - 1)))
         KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
     Header = ExpHeader(Block);
@@ -235,7 +354,7 @@ ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *
 {
     PLIST_ENTRY Entry;
     ULONG Count = 0;
-    SIZE_T Total = 0;
+    SIZE_T Total = 0, Special;
     NtkLock(&ExpPoolLock);
     for (Entry = ExpLiveBlocks.Flink; Entry != &ExpLiveBlocks; Entry = Entry->Flink) {
         POOL_TRACK *Track = CONTAINING_RECORD(Entry, POOL_TRACK, Live);
@@ -249,7 +368,8 @@ ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *
         }
     }
     NtkUnlock(&ExpPoolLock);
+    Count += ExpCountSpecialAllocations(ImageBase, ImageEnd, &Special, Report, Context);
     if (Bytes)
-        *Bytes = Total;
+        *Bytes = Total + Special;
     return Count;
 }

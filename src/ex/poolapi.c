@@ -1,10 +1,7 @@
 /* Ex: the pool DDIs, over the allocator in pool.c. The caller's return address attributes
  * each block to the driver that asked for it (the verifier's leak check uses it). */
-#include "ntkp.h"
+#include "pool.h"
 #include "../vf/vfddi.h"
-
-PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller);
-VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag);
 
 #define EXP_TAG_NONE 0x656E6F4E /* 'None', the tag of untagged allocations */
 /* Required flags (the low 32 bits) that ExAllocatePool2 does not define. */
@@ -32,8 +29,9 @@ static PVOID ExpAllocate2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PVO
          Kind != POOL_FLAG_PAGED) ||
         (Flags & EXP_POOL2_UNKNOWN_REQUIRED))
         return ExpRaiseOrNull(Raise);
-    Block = ExpAllocatePool(Kind == POOL_FLAG_PAGED, NumberOfBytes, Tag,
-                            (Flags & POOL_FLAG_UNINITIALIZED) == 0, Caller);
+    Block = ExpAllocatePoolEx(Kind == POOL_FLAG_PAGED, NumberOfBytes, Tag,
+                              (Flags & POOL_FLAG_UNINITIALIZED) == 0, Caller,
+                              (Flags & POOL_FLAG_SPECIAL_POOL) ? EXP_SPECIAL_FORCE : 0);
     return Block ? Block : ExpRaiseOrNull(Raise);
 }
 
@@ -82,9 +80,12 @@ PVOID ExAllocatePoolWithTagPriority(POOL_TYPE PoolType, SIZE_T NumberOfBytes, UL
                                     EX_POOL_PRIORITY Priority)
 {
     VF_CHECK_IRQL(ExAllocatePoolWithTagPriority);
-    UNREFERENCED_PARAMETER(Priority);
-    return ExpAllocatePool(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
-                           __builtin_return_address(0));
+    /* The XxxSpecialPoolOverrun/Underrun priorities choose where a special pool block sits in
+     * its page; they do not ask for the special pool. */
+    ULONG Special = (Priority & 8) ? ((Priority & 1) ? EXP_SPECIAL_UNDERRUN : EXP_SPECIAL_OVERRUN)
+                                   : 0;
+    return ExpAllocatePoolEx(ExpPoolTypeFromType(PoolType), NumberOfBytes, Tag, FALSE,
+                             __builtin_return_address(0), Special);
 }
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)

@@ -3,11 +3,13 @@
  * in reverse order. Exit status: PROG's; 2 when a driver fails to load; 3 on a bugcheck (with
  * --expect-bugcheck: 0, 4 or 5). `ntk analyze DUMP` explains the crash dump a bugcheck wrote. */
 #include <ntk/host.h>
+#include <ntk/ntkpool.h>
 #include "analyze/ntk_analyze.h"
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "rtlp.h"
 
 static void NtkUsage(FILE *Out)
@@ -15,7 +17,8 @@ static void NtkUsage(FILE *Out)
     fprintf(Out,
             "usage: ntk run [--driver D.so]... [--cpus N] [--virtual-time] [--dpc-watchdog MS]\n"
             "               [--verifier standard|none] [--dump FILE|none] [--hang-timeout S]\n"
-            "               [--expect-bugcheck CODE] [-- PROG.so [ARGS...]]\n"
+            "               [--expect-bugcheck CODE] [--special-pool DRIVER|TAG]...\n"
+            "               [--special-pool-verify end|start] [--poolmon] [-- PROG.so [ARGS...]]\n"
             "       ntk analyze [--json] DUMP | --explain CODE | --list\n"
             "\n"
             "Boots an ntk kernel, loads each driver (DriverEntry) in order, runs PROG's main()\n"
@@ -29,6 +32,13 @@ static void NtkUsage(FILE *Out)
             "  --hang-timeout S   no progress for S seconds is bug check 0xE2 with a dump;\n"
             "                     SIGQUIT (Ctrl-\\) asks for one at any time\n"
             "  --expect-bugcheck CODE  a test expecting bug check CODE (hex, or its name)\n"
+            "  --special-pool DRIVER|TAG  the special pool for a driver's allocations below a\n"
+            "                     page (DRIVER: its file name, with or without extension) or\n"
+            "                     for one pool tag (TAG: up to 4 characters, as poolmon shows\n"
+            "                     it); driver:NAME and tag:NAME say which one it is\n"
+            "  --special-pool-verify end|start  blocks end at their page's end (overruns\n"
+            "                     fault, the default) or start at its start (underruns fault)\n"
+            "  --poolmon          print pool usage by tag (as poolmon does) at exit\n"
             "Exit status: PROG's; 2 if a driver fails to load; 3 on a bug check. With\n"
             "--expect-bugcheck: 0 if CODE happened, 4 if another bug check did, 5 if none.\n");
 }
@@ -53,6 +63,99 @@ static BOOLEAN NtkParseBugCheckCode(const char *Text, ULONG *Code)
     return FALSE;
 }
 
+/* The service name a driver path loads as: the file name without its extension. */
+static BOOLEAN NtkIsServiceName(const char *Path, const char *Name)
+{
+    const char *Base = strrchr(Path, '/');
+    size_t n;
+    Base = Base ? Base + 1 : Path;
+    n = strcspn(Base, ".");
+    return strncasecmp(Base, Name, n) == 0 && (Name[n] == 0 || Name[n] == '.');
+}
+
+/* --special-pool NAME: driver:NAME and tag:NAME say which; otherwise NAME is a driver when it
+ * names one of the --driver images or is longer than a tag, else a tag. */
+static BOOLEAN NtkSelectSpecialPool(const char *Name, const char **Drivers, int DriverCount)
+{
+    BOOLEAN Driver = strlen(Name) > 4;
+    ULONG Tag = 0;
+    int d;
+    size_t i;
+    for (d = 0; d < DriverCount; d++)
+        Driver |= NtkIsServiceName(Drivers[d], Name);
+    if (strncmp(Name, "driver:", 7) == 0) {
+        Driver = TRUE;
+        Name += 7;
+    } else if (strncmp(Name, "tag:", 4) == 0) {
+        Driver = FALSE;
+        Name += 4;
+    }
+    if (Name[0] == 0 || (!Driver && strlen(Name) > 4))
+        return FALSE;
+    if (Driver) {
+        NtkSpecialPoolForDriver(Name);
+        return TRUE;
+    }
+    /* A tag reads as poolmon shows it: its first character is the low byte (pad: spaces). */
+    for (i = 0; i < 4; i++)
+        Tag |= (ULONG)(unsigned char)(i < strlen(Name) ? Name[i] : ' ') << (8 * i);
+    NtkSpecialPoolForTag(Tag);
+    return TRUE;
+}
+
+static int NtkCompareTags(const void *A, const void *B)
+{
+    const NTK_POOL_TAG_INFO *x = A, *y = B;
+    ULONG i;
+    for (i = 0; i < 4; i++) {
+        int cx = (int)((x->Tag >> (8 * i)) & 0xFF), cy = (int)((y->Tag >> (8 * i)) & 0xFF);
+        if (cx != cy)
+            return cx - cy;
+    }
+    return 0;
+}
+
+static VOID NtkPrintPoolLine(const NTK_POOL_TAG_INFO *Info, const char *Type, ULONG Allocs,
+                             ULONG Frees, SIZE_T Bytes, SIZE_T Peak)
+{
+    char Tag[5];
+    ULONG i;
+    for (i = 0; i < 4; i++) {
+        char c = (char)((Info->Tag >> (8 * i)) & 0xFF);
+        Tag[i] = c >= 0x20 && c < 0x7F ? c : '.';
+    }
+    Tag[4] = 0;
+    fprintf(stderr, "  %-4s %-5s %10u %10u %10ld %12llu %12llu\n", Tag, Type, (unsigned)Allocs,
+            (unsigned)Frees, (long)Allocs - (long)Frees, (unsigned long long)Bytes,
+            (unsigned long long)Peak);
+}
+
+/* --poolmon: what poolmon shows, once, when the run ends. */
+static VOID NtkPrintPoolUsage(VOID)
+{
+    NTK_POOL_TAG_INFO *Info = NULL;
+    ULONG Count = 0, i;
+    if (NtkQueryPoolTags(NULL, 0, &Count) == STATUS_BUFFER_TOO_SMALL) {
+        Info = calloc(Count + 16, sizeof(*Info));
+        if (Info == NULL || !NT_SUCCESS(NtkQueryPoolTags(Info, Count + 16, &Count)))
+            Count = 0;
+    }
+    if (Info)
+        qsort(Info, Count, sizeof(*Info), NtkCompareTags);
+    fprintf(stderr, "ntk: pool usage by tag at exit (%u tags)\n", (unsigned)Count);
+    fprintf(stderr, "  %-4s %-5s %10s %10s %10s %12s %12s\n", "Tag", "Type", "Allocs", "Frees",
+            "Diff", "Bytes", "Peak");
+    for (i = 0; i < Count; i++) {
+        if (Info[i].NonPagedAllocs)
+            NtkPrintPoolLine(&Info[i], "Nonp", Info[i].NonPagedAllocs, Info[i].NonPagedFrees,
+                             Info[i].NonPagedBytes, Info[i].NonPagedPeak);
+        if (Info[i].PagedAllocs)
+            NtkPrintPoolLine(&Info[i], "Paged", Info[i].PagedAllocs, Info[i].PagedFrees,
+                             Info[i].PagedBytes, Info[i].PagedPeak);
+    }
+    free(Info);
+}
+
 /* The run ended without a bug check: with --expect-bugcheck that is a failure (5). */
 static int NtkNoBugCheck(BOOLEAN Expecting, ULONG Expected, int ExitCode)
 {
@@ -69,7 +172,9 @@ static int NtkRun(int argc, char **argv)
     const char *Drivers[64];
     int DriverCount = 0, i, ExitCode = 0;
     NTK_OPTIONS Options = { 0, TRUE, FALSE, 0 };
-    BOOLEAN Expecting = FALSE;
+    BOOLEAN Expecting = FALSE, PoolMon = FALSE;
+    const char *SpecialPool[16];
+    int SpecialCount = 0;
     ULONG Expected = 0, HangSeconds = 0;
     NTSTATUS Status;
 
@@ -111,6 +216,22 @@ static int NtkRun(int argc, char **argv)
             }
             Expecting = TRUE;
             KdpSetExpectedBugCheck(Expected);
+        } else if (strcmp(argv[i], "--special-pool") == 0 && i + 1 < argc) {
+            if (SpecialCount == 16) {
+                fprintf(stderr, "ntk: too many --special-pool selections (16 at most)\n");
+                return 2;
+            }
+            SpecialPool[SpecialCount++] = argv[++i];
+        } else if (strcmp(argv[i], "--special-pool-verify") == 0 && i + 1 < argc) {
+            const char *Where = argv[++i];
+            if (strcmp(Where, "start") != 0 && strcmp(Where, "end") != 0) {
+                fprintf(stderr, "ntk: --special-pool-verify takes end or start, not '%s'\n",
+                        Where);
+                return 2;
+            }
+            NtkSpecialPoolVerifyStart(strcmp(Where, "start") == 0);
+        } else if (strcmp(argv[i], "--poolmon") == 0) {
+            PoolMon = TRUE;
         } else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
@@ -120,6 +241,15 @@ static int NtkRun(int argc, char **argv)
             return 2;
         } else {
             break;
+        }
+    }
+    /* After the whole command line: a bare name may be one of the --driver images. */
+    for (int p = 0; p < SpecialCount; p++) {
+        if (!NtkSelectSpecialPool(SpecialPool[p], Drivers, DriverCount)) {
+            fprintf(stderr, "ntk: --special-pool '%s' is neither a driver nor a tag (up to 4 "
+                            "characters)\n",
+                    SpecialPool[p]);
+            return 2;
         }
     }
     NtkInstallSymbolizer();
@@ -154,6 +284,8 @@ static int NtkRun(int argc, char **argv)
     }
     NtkUnloadDrivers();
     fflush(stdout);
+    if (PoolMon)
+        NtkPrintPoolUsage();
     return NtkNoBugCheck(Expecting, Expected, ExitCode);
 }
 

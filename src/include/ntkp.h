@@ -235,8 +235,14 @@ NTSTATUS ExpInitializePool(VOID);
 typedef struct _NTK_POOL_TAG_STATS {
     ULONG Tag;
     ULONG PagedAllocs, PagedFrees, NonPagedAllocs, NonPagedFrees;
-    SIZE_T PagedBytes, NonPagedBytes;
+    SIZE_T PagedBytes, NonPagedBytes;  /* in use now */
+    SIZE_T PagedPeak, NonPagedPeak;    /* the most ever in use at once */
 } NTK_POOL_TAG_STATS;
+extern BOOLEAN VfPoolChecks; /* Driver Verifier's pool checks are on */
+BOOLEAN ExpQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count);
+BOOLEAN ExpTryQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count);
+VOID ExpNoteDriverImage(PCUNICODE_STRING ServiceName, ULONG_PTR Base, ULONG_PTR End);
+VOID ExpSpecialPoolFault(ULONG_PTR Address, ULONG_PTR Access, ULONG_PTR Pc, BOOLEAN DriverCode);
 /* Pool blocks still allocated by an image (by the caller's address range). */
 ULONG ExpCountImageAllocations(ULONG_PTR ImageBase, ULONG_PTR ImageEnd, SIZE_T *Bytes,
                                VOID (*Report)(PVOID Block, ULONG Tag, SIZE_T Size, PVOID Caller,
@@ -251,6 +257,7 @@ extern POBJECT_TYPE ExpEventObjectTypeInternal;
 NTSTATUS MmInitSystem(VOID);
 PVOID MmpReserveSystemPages(SIZE_T Size); /* commits read/write pages in system space */
 VOID MmpReleaseSystemPages(PVOID Base, SIZE_T Size);
+PVOID MmpReserveSystemRange(SIZE_T Size);  /* address space only, inaccessible */
 NTSTATUS MmpProbeUserRange(const VOID *Address, SIZE_T Length, ULONG Alignment);
 NTSTATUS MmpCopyFromUser(PVOID Destination, const VOID *UserSource, SIZE_T Length);
 NTSTATUS MmpCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length);

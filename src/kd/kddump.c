@@ -219,6 +219,14 @@ static const struct {
       "the faulting instruction (parameter 4)" },
     { PAGE_FAULT_IN_NONPAGED_AREA, 0, 0, 3, KD_PARAM_CODE,
       "the faulting instruction (parameter 3)" },
+    { DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION, 0, 0, 3, KD_PARAM_CODE,
+      "the faulting instruction (parameter 3)" },
+    { DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL, 0, 0, 3, KD_PARAM_CODE,
+      "the faulting instruction (parameter 3)" },
+    { PAGE_FAULT_BEYOND_END_OF_ALLOCATION, 0, 0, 3, KD_PARAM_CODE,
+      "the faulting instruction (parameter 3)" },
+    { PAGE_FAULT_IN_FREED_SPECIAL_POOL, 0, 0, 3, KD_PARAM_CODE,
+      "the faulting instruction (parameter 3)" },
     { IRQL_UNEXPECTED_VALUE, 0, 0, 2, KD_PARAM_CODE, "the routine that returned (parameter 2)" },
     { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, 0, 0, 1, KD_PARAM_CODE,
       "the code still running (parameter 1)" },
@@ -418,6 +426,19 @@ static VOID KdpFindCause(PKD_BUGCHECK BugCheck, KD_CAUSE *Cause)
             Cause->Stack = &Self->Stack;
         }
         return;
+    }
+    /* A fault in the kernel on behalf of a driver (a DDI writing past a special pool block):
+     * the driver's frame under the faulting one. */
+    if (KdpHaveExceptionStack) {
+        for (i = 0; i < KdpExceptionStack.Count; i++) {
+            if (KdpInCulprit(KdpExceptionStack.Pc[i])) {
+                Cause->Address = KdpExceptionStack.Pc[i];
+                Cause->ReturnAddress = !KdpExceptionStack.Activation[i];
+                Cause->Stack = &KdpExceptionStack;
+                Cause->How = "the innermost driver frame of the faulting stack (exception context)";
+                return;
+            }
+        }
     }
     if (Self && KdpFirstCulpritFrame(Self, Cause)) {
         Cause->How = "the innermost driver frame on the stack of the bugchecking thread";

@@ -1,16 +1,14 @@
 /* Kd: the rest of the system in the crash dump: processors (who owns each, the DPC running
  * there), open handles per process, pool usage by tag. The handle tables and the pool belong to
- * Ob and Ex: Ob's non-blocking walk lists the handles; Ex's non-blocking tag query is used when
- * the build has it, otherwise the pool is walked under a time limit. */
+ * Ob and Ex: Ob's non-blocking walk lists the handles, Ex's non-blocking query gives the
+ * per-tag counters (when the pool lock stays held, the live blocks are walked under a time
+ * limit instead). */
 #include "kddump.h"
 #include "../ke/ki.h"
 #include "../ob/obp.h"
 #include "rtlp.h"
 #include <string.h>
 
-/* Asked of Ex (weak: the dump works without it). */
-extern BOOLEAN ExpTryQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count)
-    __attribute__((weak));
 
 VOID KdpWriteProcessors(KDJ_WRITER *Writer)
 {
@@ -174,32 +172,31 @@ VOID KdpWritePool(KDJ_WRITER *Writer)
     CHAR Text[5];
     ULONG i, Count = 0;
     KdjBeginObject(Writer, "pool");
-    if (ExpTryQueryPoolTags != NULL) {
-        if (!ExpTryQueryPoolTags(KdpTagStats, KD_POOL_TAGS, &Count)) {
-            KdjString(Writer, "status", "unavailable: lock held");
-        } else {
-            KdjString(Writer, "status", "complete");
-            KdjBeginArray(Writer, "tags");
-            for (i = 0; i < Count && i < KD_POOL_TAGS; i++) {
-                NTK_POOL_TAG_STATS *s = &KdpTagStats[i];
-                KdpTagText(s->Tag, Text);
-                KdjBeginObject(Writer, NULL);
-                KdjString(Writer, "tag", Text);
-                KdjHex(Writer, "tag_value", s->Tag);
-                KdjUnsigned(Writer, "nonpaged_allocs", s->NonPagedAllocs);
-                KdjUnsigned(Writer, "nonpaged_frees", s->NonPagedFrees);
-                KdjUnsigned(Writer, "nonpaged_bytes", s->NonPagedBytes);
-                KdjUnsigned(Writer, "paged_allocs", s->PagedAllocs);
-                KdjUnsigned(Writer, "paged_frees", s->PagedFrees);
-                KdjUnsigned(Writer, "paged_bytes", s->PagedBytes);
-                KdjEnd(Writer);
-            }
+    if (ExpTryQueryPoolTags(KdpTagStats, KD_POOL_TAGS, &Count) || Count > KD_POOL_TAGS) {
+        KdjString(Writer, "status",
+                  Count > KD_POOL_TAGS ? "complete (first tags only)" : "complete");
+        KdjBeginArray(Writer, "tags");
+        for (i = 0; i < Count && i < KD_POOL_TAGS; i++) {
+            NTK_POOL_TAG_STATS *s = &KdpTagStats[i];
+            KdpTagText(s->Tag, Text);
+            KdjBeginObject(Writer, NULL);
+            KdjString(Writer, "tag", Text);
+            KdjHex(Writer, "tag_value", s->Tag);
+            KdjUnsigned(Writer, "nonpaged_allocs", s->NonPagedAllocs);
+            KdjUnsigned(Writer, "nonpaged_frees", s->NonPagedFrees);
+            KdjUnsigned(Writer, "nonpaged_bytes", s->NonPagedBytes);
+            KdjUnsigned(Writer, "nonpaged_peak", s->NonPagedPeak);
+            KdjUnsigned(Writer, "paged_allocs", s->PagedAllocs);
+            KdjUnsigned(Writer, "paged_frees", s->PagedFrees);
+            KdjUnsigned(Writer, "paged_bytes", s->PagedBytes);
+            KdjUnsigned(Writer, "paged_peak", s->PagedPeak);
             KdjEnd(Writer);
         }
         KdjEnd(Writer);
+        KdjEnd(Writer);
         return;
     }
-    /* Without the accessor: count the live blocks, giving up if the pool lock stays held. */
+    /* The pool lock stayed held: count the live blocks, giving up if it still is. */
     if (KdpProtect("walking the pool", 1000, KdpWalkPool, NULL) != 0) {
         KdjString(Writer, "status", "unavailable: lock held");
     } else {

@@ -72,6 +72,22 @@ PVOID MmpReserveSystemPages(SIZE_T Size)
     return Base;
 }
 
+/* Address space only, left inaccessible: for the special pool, which sets each page's access. */
+PVOID MmpReserveSystemRange(SIZE_T Size)
+{
+    PUCHAR Base;
+    Size = ROUND_TO_PAGES(Size);
+    pthread_mutex_lock(&MiSystemLock);
+    if (MiSystemBase == NULL || MiSystemNext + Size > MiSystemBase + MI_SYSTEM_REGION_SIZE) {
+        pthread_mutex_unlock(&MiSystemLock);
+        return NULL;
+    }
+    Base = MiSystemNext;
+    MiSystemNext += Size;
+    pthread_mutex_unlock(&MiSystemLock);
+    return Base;
+}
+
 VOID MmpReleaseSystemPages(PVOID Base, SIZE_T Size)
 {
     Size = ROUND_TO_PAGES(Size);

@@ -3,6 +3,7 @@
  * the copy fail with STATUS_ACCESS_VIOLATION, as the __try around Windows' copies does. */
 #include "ntkp.h"
 #include "sehp.h"
+#include "kdp.h"
 #include "../vf/vfddi.h"
 #include <dlfcn.h>
 #include <signal.h>
@@ -172,9 +173,10 @@ static BOOLEAN MiIsKernelCode(ULONG_PTR Pc)
            Fault.dli_fbase == Kernel.dli_fbase;
 }
 
-/* Page faults Windows never turns into exceptions: any at DISPATCH_LEVEL or above (0xD1 in a
- * driver, 0xA in the kernel), and a bad system address (0x50): no __try can catch them. */
-static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record)
+/* Page faults Windows never turns into exceptions: the special pool's (0xD6/0xCD past a block,
+ * 0xD5/0xCC in a freed one), any at DISPATCH_LEVEL or above (0xD1 in a driver, 0xA in the
+ * kernel), and a bad system address (0x50): no __try can catch them. */
+static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
 {
     PKTHREAD Thread = KiCurrentThread;
     ULONG_PTR Access, Address, Pc = (ULONG_PTR)Record->ExceptionAddress;
@@ -183,6 +185,9 @@ static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record)
         return;
     Access = Record->ExceptionInformation[0];
     Address = Record->ExceptionInformation[1];
+    if (Thread->Irql >= DISPATCH_LEVEL || Address >= MI_SYSTEM_RANGE_START)
+        KdpNoteExceptionContext(Record, Context); /* the dump unwinds from the fault */
+    ExpSpecialPoolFault(Address, Access, Pc, !MiIsKernelCode(Pc));
     if (Thread->Irql >= DISPATCH_LEVEL)
         KeBugCheckEx(MiIsKernelCode(Pc) ? IRQL_NOT_LESS_OR_EQUAL : DRIVER_IRQL_NOT_LESS_OR_EQUAL,
                      Address, Thread->Irql, Access, Pc);
@@ -195,7 +200,7 @@ static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record)
 /* Runs on the faulting thread's own stack: the exception goes to the thread's __try frames. */
 static DECLSPEC_NORETURN VOID MiDispatchFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
 {
-    MiCheckFatalPageFault(Record);
+    MiCheckFatalPageFault(Record, Context);
     if (RtlpDispatchException(Record, Context))
         RtlpRestoreContext(Context);
     /* Nobody handled it: the user process ends, or the kernel stops with Windows' code. */

@@ -5,6 +5,9 @@
 #include "rtlp.h"
 #include <dlfcn.h>
 
+/* Driver Verifier's pool checks (on unless `ntk run --verifier none`). */
+BOOLEAN VfPoolChecks = TRUE;
+
 typedef struct _VF_LEAK_CONTEXT {
     PDRIVER_OBJECT Driver;
     ULONG_PTR ImageBase;

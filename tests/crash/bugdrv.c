@@ -624,6 +624,92 @@ static DECLSPEC_NOINLINE NTSTATUS BugCallbackFaults(PDEVICE_OBJECT DeviceObject,
     return BugComplete(Irp, STATUS_SUCCESS);
 }
 
+/* ---- The special pool (run with --special-pool bugdrv, or POOL_FLAG_SPECIAL_POOL) ---- */
+
+static volatile UCHAR BugSink;
+
+/* 13 bytes: at the end of its page (Verify End) the block has 3 bytes of slack after it. */
+static DECLSPEC_NOINLINE PUCHAR BugSpecialBlock(VOID)
+{
+    return ExAllocatePoolWithTag(NonPagedPoolNx, 13, BUGDRV_TAG);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialOverrun(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = BugSpecialBlock();
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Block[16] = 1; /* SITE(special_overrun) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialUnderrun(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = BugSpecialBlock(); /* --special-pool-verify start: at the page's start */
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugSink = Block[-1]; /* SITE(special_underrun) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialAfterFree(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = BugSpecialBlock();
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExFreePoolWithTag(Block, BUGDRV_TAG);
+    BugSink = Block[2]; /* SITE(special_after_free) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialSlack(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = BugSpecialBlock();
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Block[13] = 0; /* one past the end, in the slack: seen when freed */
+    ExFreePoolWithTag(Block, BUGDRV_TAG); /* SITE(special_slack) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialPrefix(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = BugSpecialBlock();
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Block[-8] = 0; /* before the start, in the same page: seen when freed */
+    ExFreePoolWithTag(Block, BUGDRV_TAG); /* SITE(special_prefix) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialFreeTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_SPECIAL_POOL, 40, BUGDRV_TAG);
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ExFreePoolWithTag(Block, BUGDRV_TAG);
+    ExFreePoolWithTag(Block, BUGDRV_TAG); /* SITE(special_free_twice) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+/* The system writes past the block: a KEVENT needs 24 bytes, the block has 16 (so it ends
+ * exactly at the end of its page). */
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialSystem(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PKEVENT Event = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_SPECIAL_POOL, 16, BUGDRV_TAG);
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeEvent(Event, NotificationEvent, FALSE); /* SITE(special_system) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugSpecialLeak(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugLeaked = ExAllocatePoolWithTag(NonPagedPoolNx, 13, BUGDRV_TAG); /* SITE(special_leak) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugZeroSize(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugLeaked = ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, BUGDRV_TAG); /* SITE(zero_size) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
 typedef NTSTATUS (*BUG_CRASH_ROUTINE)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 
 static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
@@ -671,6 +757,15 @@ static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
     [BUGDRV_deadlock] = BugDeadlock,
     [BUGDRV_callbacks] = BugCallbacks,
     [BUGDRV_callback_faults] = BugCallbackFaults,
+    [BUGDRV_special_overrun] = BugSpecialOverrun,
+    [BUGDRV_special_underrun] = BugSpecialUnderrun,
+    [BUGDRV_special_after_free] = BugSpecialAfterFree,
+    [BUGDRV_special_slack] = BugSpecialSlack,
+    [BUGDRV_special_prefix] = BugSpecialPrefix,
+    [BUGDRV_special_free_twice] = BugSpecialFreeTwice,
+    [BUGDRV_special_system] = BugSpecialSystem,
+    [BUGDRV_special_leak] = BugSpecialLeak,
+    [BUGDRV_zero_size] = BugZeroSize,
 };
 
 static NTSTATUS BugCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)

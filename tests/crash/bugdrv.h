@@ -53,7 +53,16 @@
     X(system_address)                                                                             \
     X(deadlock)                                                                                   \
     X(callbacks)                                                                                  \
-    X(callback_faults)
+    X(callback_faults)                                                                            \
+    X(special_overrun)                                                                            \
+    X(special_underrun)                                                                           \
+    X(special_after_free)                                                                         \
+    X(special_slack)                                                                              \
+    X(special_prefix)                                                                             \
+    X(special_free_twice)                                                                         \
+    X(special_system)                                                                             \
+    X(special_leak)                                                                               \
+    X(zero_size)
 
 #define BUGDRV_ENUM(name) BUGDRV_##name,
 enum { BUGDRV_CASES(BUGDRV_ENUM) BUGDRV_CASE_COUNT };

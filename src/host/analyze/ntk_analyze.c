@@ -246,11 +246,14 @@ static void NtkPrintSystem(FILE *Out, const NTK_REPORT *Report)
             fprintf(Out, "  '%s'  %llu blocks, %llu bytes\n", NjText(T, "tag"),
                     NjUnsigned(T, "live_blocks", 0), NjUnsigned(T, "live_bytes", 0));
         else
-            fprintf(Out, "  '%s'  nonpaged %llu/%llu (%llu bytes), paged %llu/%llu (%llu bytes)\n",
+            fprintf(Out,
+                    "  '%s'  nonpaged %llu/%llu (%llu bytes, peak %llu), paged %llu/%llu (%llu "
+                    "bytes, peak %llu)\n",
                     NjText(T, "tag"), NjUnsigned(T, "nonpaged_allocs", 0),
                     NjUnsigned(T, "nonpaged_frees", 0), NjUnsigned(T, "nonpaged_bytes", 0),
-                    NjUnsigned(T, "paged_allocs", 0), NjUnsigned(T, "paged_frees", 0),
-                    NjUnsigned(T, "paged_bytes", 0));
+                    NjUnsigned(T, "nonpaged_peak", 0), NjUnsigned(T, "paged_allocs", 0),
+                    NjUnsigned(T, "paged_frees", 0), NjUnsigned(T, "paged_bytes", 0),
+                    NjUnsigned(T, "paged_peak", 0));
     }
     fprintf(Out, "\nHANDLES\n");
     for (i = 0; i < NjLength(Handles); i++) {

@@ -123,6 +123,28 @@ static const NTK_SUBTYPE_TEXT NtkSubtypesC2[] = {
     { 0, NULL, { NULL, NULL, NULL, NULL }, NULL },
 };
 
+static const NTK_SUBTYPE_TEXT NtkSubtypesC1[] = {
+    { 0x20, "A special pool block was freed that is not allocated: freed twice, or never "
+            "allocated.",
+      { "the address freed", P_NONE, P_NONE, "0x20" },
+      "Find the earlier free of this block (or where the pointer came from)." },
+    { 0x21, "A special pool address was freed that is not the start of its block.",
+      { "the address freed", "the bytes requested", "the bytes given (rounded up to 16)",
+        "0x21" },
+      "Free the pointer the allocation returned, not one inside the block." },
+    { 0x23, "A special pool block was freed and the bytes before it, in its page, had been "
+            "written: an underrun.",
+      { "the address freed", "the first changed byte", P_NONE, "0x23" },
+      "Look for a negative index or a write before the start of the block; rerun with "
+      "--special-pool-verify start to stop at the instruction." },
+    { 0x24, "A special pool block was freed and the bytes after its end, in its page, had been "
+            "written: an overrun too small to reach the next page.",
+      { "the address freed", "the first changed byte", P_NONE, "0x24" },
+      "Look for an off-by-one write past the end of the block (a size computed without its "
+      "terminator, say)." },
+    { 0, NULL, { NULL, NULL, NULL, NULL }, NULL },
+};
+
 static const NTK_SUBTYPE_TEXT NtkSubtypesC7[] = {
     { 0x0, "A driver is unloading while one of its timers is still set.",
       { "0x0: a timer object", "the timer", "start of the unloading image", "its end" },
@@ -298,6 +320,9 @@ static const NTK_BUGCODE_TEXT NtkTexts[] = {
     { 0x8E, "User-mode code's unhandled exception reached the kernel (not raised by ntk today).",
       { "the exception code", "the address", "the trap frame", P_NONE }, "See the culprit line.",
       0, NULL },
+    { 0xC1, "The special pool found a block damaged or freed wrongly when it was freed.",
+      { "the address freed", "see the subtype", "see the subtype", "the subtype" },
+      "See the subtype below.", 4, NtkSubtypesC1 },
     { 0xC2, "A driver asked the pool for something it must not.",
       { "the subtype", "see the subtype", "see the subtype", "see the subtype" },
       "See the subtype below.", 1, NtkSubtypesC2 },
@@ -318,6 +343,16 @@ static const NTK_BUGCODE_TEXT NtkTexts[] = {
     { 0xC9, "Driver Verifier's I/O checks caught a driver misusing an IRP.",
       { "the subtype", "see the subtype", "see the subtype", "see the subtype" },
       "See the subtype below.", 1, NtkSubtypesC9 },
+    { 0xCC, "The system touched special pool memory that had been freed, for some driver.",
+      { "the address referenced", "0 read, 1 write", "the faulting instruction", P_NONE },
+      "A kernel routine was handed a freed block: find where the driver passed it.", 0, NULL },
+    { 0xCD, "The system touched memory past the end (or before the start) of a driver's special "
+            "pool block: the driver gave a kernel routine a block too small for what it "
+            "stores there.",
+      { "the address referenced", "0 read, 1 write", "the faulting instruction", P_NONE },
+      "At the culprit line, compare the size allocated with the size of what the call "
+      "writes.",
+      0, NULL },
     { 0xCE,
       "A driver unloaded while its code could still run: a system thread it created is still "
       "running (or a timer, DPC or work item would call into the unloaded image).",
@@ -325,6 +360,17 @@ static const NTK_BUGCODE_TEXT NtkTexts[] = {
         "the same address", "0" },
       "In DriverUnload, signal the thread to stop and wait for it (KeWaitForSingleObject on "
       "the thread object) before returning.",
+      0, NULL },
+    { 0xD5, "A driver read or wrote special pool memory after freeing it (a use after free).",
+      { "the address referenced", "0 read, 1 write", "the faulting instruction", P_NONE },
+      "At the culprit line the block is already freed: find its ExFreePool and who still holds "
+      "the pointer.",
+      0, NULL },
+    { 0xD6, "A driver read or wrote past the end of its special pool block (or, with "
+            "--special-pool-verify start, before its start): a buffer overrun or underrun.",
+      { "the address referenced", "0 read, 1 write", "the faulting instruction", P_NONE },
+      "At the culprit line, check the index or length against the size allocated; the log "
+      "says how far past the block the access was.",
       0, NULL },
     { 0xD1,
       "A driver touched memory that was not resident at DISPATCH_LEVEL or above (in a DPC, a "

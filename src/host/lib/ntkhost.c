@@ -42,6 +42,7 @@ NTSTATUS NtkInitialize(const NTK_OPTIONS *Options)
     else
         NtkOptions.Verifier = TRUE;
     KiVirtualTime = NtkOptions.VirtualTime;
+    VfPoolChecks = NtkOptions.Verifier;
     if (NtkOptions.DpcWatchdogMs)
         KiDpcWatchdogMs = NtkOptions.DpcWatchdogMs;
     Status = KiInitializeProcessors(NtkOptions.Processors);
@@ -139,6 +140,11 @@ NTSTATUS NtkLoadDriver(const char *Path)
         dl_iterate_phdr(NtkFindImage, &Query);
     }
     NtkServiceName(Path, Name, sizeof(Name) / sizeof(Name[0]));
+    {
+        UNICODE_STRING Service;
+        RtlInitUnicodeString(&Service, Name);
+        ExpNoteDriverImage(&Service, Query.Base, Query.End); /* before DriverEntry allocates */
+    }
     Status = IopCreateDriverObject(Name, Entry, (PVOID)Query.Base,
                                    (ULONG)(Query.End - Query.Base), &Driver);
     if (Status == STATUS_OBJECT_NAME_COLLISION)
@@ -188,6 +194,7 @@ VOID NtkUnloadDrivers(VOID)
         ExpCheckImageLookasideLists(Loaded->Base, Loaded->End);
         if (NtkOptions.Verifier)
             VfCheckPoolLeaks(Driver, Loaded->Base, Loaded->End);
+        ExpNoteDriverImage(&Driver->DriverName, 0, 0);
         if (Driver->DeviceObject == NULL) {
             NtkDeleteDriverObject(Driver);
             dlclose(Loaded->Handle);
