@@ -1,6 +1,6 @@
 /* The ntk command: `ntk run [--driver D.so]... [--cpus N] [--verifier none] [-- PROG.so [ARGS]]`
- * boots a kernel, loads the drivers in order, runs PROG as a user process, unloads the drivers
- * in reverse order. Exit status: PROG's; 2 when a driver fails to load; 3 on a bugcheck (with
+ * boots a kernel, starts the built-in Beep driver, loads the drivers in order, runs PROG as a
+ * user process, unloads the drivers in reverse order. Exit status: PROG's; 2 when a driver fails to load; 3 on a bugcheck (with
  * --expect-bugcheck: 0, 4 or 5). `ntk analyze DUMP` explains the crash dump a bugcheck wrote. */
 #include <ntk/host.h>
 #include "analyze/ntk_analyze.h"
@@ -15,7 +15,7 @@ static void NtkUsage(FILE *Out)
     fprintf(Out,
             "usage: ntk run [--driver D.so]... [--cpus N] [--virtual-time] [--dpc-watchdog MS]\n"
             "               [--verifier standard|none] [--dump FILE|none] [--hang-timeout S]\n"
-            "               [--expect-bugcheck CODE] [-- PROG.so [ARGS...]]\n"
+            "               [--expect-bugcheck CODE] [--beep-wav FILE] [-- PROG.so [ARGS...]]\n"
             "       ntk analyze [--json] DUMP | --explain CODE | --list\n"
             "\n"
             "Boots an ntk kernel, loads each driver (DriverEntry) in order, runs PROG's main()\n"
@@ -29,6 +29,8 @@ static void NtkUsage(FILE *Out)
             "  --hang-timeout S   no progress for S seconds is bug check 0xE2 with a dump;\n"
             "                     SIGQUIT (Ctrl-\\) asks for one at any time\n"
             "  --expect-bugcheck CODE  a test expecting bug check CODE (hex, or its name)\n"
+            "  --beep-wav FILE    the tones played on \\Device\\Beep, written as a WAV file at\n"
+            "                     the end of the run\n"
             "Exit status: PROG's; 2 if a driver fails to load; 3 on a bug check. With\n"
             "--expect-bugcheck: 0 if CODE happened, 4 if another bug check did, 5 if none.\n");
 }
@@ -71,6 +73,7 @@ static int NtkRun(int argc, char **argv)
     NTK_OPTIONS Options = { 0, TRUE, FALSE, 0 };
     BOOLEAN Expecting = FALSE;
     ULONG Expected = 0, HangSeconds = 0;
+    const char *BeepWave = NULL;
     NTSTATUS Status;
 
     for (i = 0; i < argc; i++) {
@@ -111,6 +114,8 @@ static int NtkRun(int argc, char **argv)
             }
             Expecting = TRUE;
             KdpSetExpectedBugCheck(Expected);
+        } else if (strcmp(argv[i], "--beep-wav") == 0 && i + 1 < argc) {
+            BeepWave = argv[++i];
         } else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
@@ -135,6 +140,13 @@ static int NtkRun(int argc, char **argv)
     }
     /* SIGQUIT always asks for a crash dump; --hang-timeout also watches for progress. */
     KdpStartHangDetection(HangSeconds);
+    /* Beep is there before any driver, as on Windows, and so unloads after them all. */
+    Status = NtkLoadBeepDriver(BeepWave);
+    if (!NT_SUCCESS(Status)) {
+        fprintf(stderr, "ntk: the Beep driver failed to start: 0x%08X %s\n", (unsigned)Status,
+                NtkStatusName(Status));
+        return NtkNoBugCheck(Expecting, Expected, 2);
+    }
     for (int d = 0; d < DriverCount; d++) {
         Status = NtkLoadDriver(Drivers[d]);
         if (!NT_SUCCESS(Status)) {
