@@ -7,7 +7,8 @@
  *   tone:600:70 gap:25       a 200 ms tone cut after 20 ms by a 50 ms tone
  *   tone:800:120 gap:10      a tone that bad requests do not disturb
  *   tone:37:500 gap:10       the lowest frequency
- *   tone:8000:100 gap:10
+ *   tone:8000:100 gap:10     a longer input buffer: only its start counts
+ *   tone:1200:80 gap:15      Win32 Beep, which returns when the tone is over
  *   tone:300:70              a 10 s tone cut when the system shuts down */
 #include <windows.h>
 #include <winioctl.h>
@@ -96,6 +97,13 @@ int main(void)
         CHECK_STATUS(Control(IOCTL_BEEP_SET, big, sizeof(big)), STATUS_SUCCESS);
     }
     Sleep(100 + 10);
+
+    /* Win32 Beep returns once its tone has played; a bad frequency fails at once. */
+    CHECK(Beep(1200, 80));
+    Sleep(15);
+    SetLastError(0);
+    CHECK(!Beep(BEEP_FREQUENCY_MINIMUM - 1, 1000));
+    CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
 
     CHECK_STATUS(SetBeep(300, 10000), STATUS_SUCCESS);
     Sleep(70);
