@@ -21,6 +21,10 @@ NTK_EXPORT void NtkEnsureAddressLayout(int argc, char **argv);
 NTK_EXPORT NTSTATUS NtkInitialize(const NTK_OPTIONS *Options);
 /* Loads a .so driver and runs its DriverEntry; the name is the file name without .so. */
 NTK_EXPORT NTSTATUS NtkLoadDriver(const char *Path);
+/* Starts ntk's Beep driver (\Device\Beep, IOCTL_BEEP_SET), which `ntk run` loads before any
+ * other driver. With a WaveFile, the tones played are written there as a WAV file when the
+ * driver unloads; NULL writes nothing. */
+NTK_EXPORT NTSTATUS NtkLoadBeepDriver(const char *WaveFile);
 /* Unloads every loaded driver, last loaded first; returns after the verifier's checks. */
 NTK_EXPORT VOID NtkUnloadDrivers(VOID);
 /* Runs PROG's main(argc, argv) as a new user process and waits for the process to end.

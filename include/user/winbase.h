@@ -89,6 +89,9 @@ WINBASEAPI int WINAPI GetThreadPriority(HANDLE hThread);
 WINBASEAPI VOID WINAPI OutputDebugStringA(LPCSTR lpOutputString);
 WINBASEAPI VOID WINAPI OutputDebugStringW(LPCWSTR lpOutputString);
 
+/* Sound: a tone on \Device\Beep (dwFreq 37..32767 Hz); returns when it has played. */
+WINBASEAPI BOOL WINAPI Beep(DWORD dwFreq, DWORD dwDuration);
+
 #ifdef UNICODE
 #define CreateFile CreateFileW
 #define CreateEvent CreateEventW

@@ -1,6 +1,7 @@
 /* The ntk command: `ntk run [--driver D.so]... [--cpus N] [--verifier none] [-- PROG.so [ARGS]]`
- * boots a kernel, loads the drivers in order, runs PROG as a user process, unloads the drivers
- * in reverse order. Exit status: PROG's; 2 when a driver fails to load; 3 on a bugcheck (with
+ * boots a kernel, starts the built-in Beep driver, loads the drivers in order, runs PROG as a
+ * user process, unloads the drivers in reverse order. Exit status: PROG's; 2 when a driver
+ * fails to load; 3 on a bugcheck (with
  * --expect-bugcheck: 0, 4 or 5). `ntk analyze DUMP` explains the crash dump a bugcheck wrote. */
 #include <ntk/host.h>
 #include <ntk/ntkpool.h>
@@ -18,11 +19,13 @@ static void NtkUsage(FILE *Out)
             "usage: ntk run [--driver D.so]... [--cpus N] [--virtual-time] [--dpc-watchdog MS]\n"
             "               [--verifier standard|none] [--dump FILE|none] [--hang-timeout S]\n"
             "               [--expect-bugcheck CODE] [--special-pool DRIVER|TAG]...\n"
-            "               [--special-pool-verify end|start] [--poolmon] [-- PROG.so [ARGS...]]\n"
+            "               [--special-pool-verify end|start] [--poolmon] [--beep-wav FILE]\n"
+            "               [-- PROG.so [ARGS...]]\n"
             "       ntk analyze [--json] DUMP | --explain CODE | --list\n"
             "\n"
-            "Boots an ntk kernel, loads each driver (DriverEntry) in order, runs PROG's main()\n"
-            "as a user process, then unloads the drivers (DriverUnload) in reverse order.\n"
+            "Boots an ntk kernel, starts its Beep driver (\\Device\\Beep), loads each driver\n"
+            "(DriverEntry) in order, runs PROG's main() as a user process, then unloads the\n"
+            "drivers (DriverUnload) in reverse order.\n"
             "  --cpus N           N virtual processors (default: the host's cores)\n"
             "  --virtual-time     time advances only when every thread waits\n"
             "  --dpc-watchdog MS  a DPC running longer than MS is bug check 0x133\n"
@@ -39,6 +42,8 @@ static void NtkUsage(FILE *Out)
             "  --special-pool-verify end|start  blocks end at their page's end (overruns\n"
             "                     fault, the default) or start at its start (underruns fault)\n"
             "  --poolmon          print pool usage by tag (as poolmon does) at exit\n"
+            "  --beep-wav FILE    the tones played on \\Device\\Beep, written as a WAV file at\n"
+            "                     the end of the run\n"
             "Exit status: PROG's; 2 if a driver fails to load; 3 on a bug check. With\n"
             "--expect-bugcheck: 0 if CODE happened, 4 if another bug check did, 5 if none.\n");
 }
@@ -176,6 +181,7 @@ static int NtkRun(int argc, char **argv)
     const char *SpecialPool[16];
     int SpecialCount = 0;
     ULONG Expected = 0, HangSeconds = 0;
+    const char *BeepWave = NULL;
     NTSTATUS Status;
 
     for (i = 0; i < argc; i++) {
@@ -232,6 +238,8 @@ static int NtkRun(int argc, char **argv)
             NtkSpecialPoolVerifyStart(strcmp(Where, "start") == 0);
         } else if (strcmp(argv[i], "--poolmon") == 0) {
             PoolMon = TRUE;
+        } else if (strcmp(argv[i], "--beep-wav") == 0 && i + 1 < argc) {
+            BeepWave = argv[++i];
         } else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
@@ -265,6 +273,13 @@ static int NtkRun(int argc, char **argv)
     }
     /* SIGQUIT always asks for a crash dump; --hang-timeout also watches for progress. */
     KdpStartHangDetection(HangSeconds);
+    /* Beep is there before any driver, as on Windows, and so unloads after them all. */
+    Status = NtkLoadBeepDriver(BeepWave);
+    if (!NT_SUCCESS(Status)) {
+        fprintf(stderr, "ntk: the Beep driver failed to start: 0x%08X %s\n", (unsigned)Status,
+                NtkStatusName(Status));
+        return NtkNoBugCheck(Expecting, Expected, 2);
+    }
     for (int d = 0; d < DriverCount; d++) {
         Status = NtkLoadDriver(Drivers[d]);
         if (!NT_SUCCESS(Status)) {

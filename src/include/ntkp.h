@@ -284,6 +284,9 @@ NTSTATUS IopCreateDriverObject(PCWSTR ServiceName, PDRIVER_INITIALIZE Init, PVOI
                                ULONG ImageSize, PDRIVER_OBJECT *DriverObject);
 NTSTATUS IopCallDriverEntry(PDRIVER_OBJECT DriverObject);
 VOID IopUnloadDriver(PDRIVER_OBJECT DriverObject);
+/* A driver compiled into libntk: DriverEntry now, unloaded with the others (last loaded
+ * first). */
+NTSTATUS NtkpLoadBuiltinDriver(PCWSTR ServiceName, PDRIVER_INITIALIZE Entry);
 NTSTATUS IopReadWrite(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
                       PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,
                       ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key, UCHAR Major);

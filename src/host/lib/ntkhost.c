@@ -174,6 +174,35 @@ NTSTATUS NtkLoadDriver(const char *Path)
     return STATUS_SUCCESS;
 }
 
+/* A driver built into libntk (the Beep driver) has no image of its own: the unload checks
+ * for timers, threads and pool left in an image have no range to look in. */
+NTSTATUS NtkpLoadBuiltinDriver(PCWSTR ServiceName, PDRIVER_INITIALIZE Entry)
+{
+    PDRIVER_OBJECT Driver;
+    NTSTATUS Status;
+
+    if (NtkDriverCount == NTK_MAX_DRIVERS)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Status = IopCreateDriverObject(ServiceName, Entry, NULL, 0, &Driver);
+    if (Status == STATUS_OBJECT_NAME_COLLISION)
+        Status = STATUS_IMAGE_ALREADY_LOADED;
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Status = IopCallDriverEntry(Driver);
+    if (!NT_SUCCESS(Status)) {
+        KdpLog("ntk: DriverEntry of %wZ failed: 0x%08X %s\n", &Driver->DriverName,
+               (unsigned)Status, NtkStatusName(Status));
+        NtkDeleteDriverObject(Driver);
+        return Status;
+    }
+    NtkDrivers[NtkDriverCount].Handle = NULL;
+    NtkDrivers[NtkDriverCount].DriverObject = Driver;
+    NtkDrivers[NtkDriverCount].Base = 0;
+    NtkDrivers[NtkDriverCount].End = 0;
+    NtkDriverCount++;
+    return STATUS_SUCCESS;
+}
+
 VOID NtkUnloadDrivers(VOID)
 {
     while (NtkDriverCount > 0) {
@@ -197,7 +226,8 @@ VOID NtkUnloadDrivers(VOID)
         ExpNoteDriverImage(&Driver->DriverName, 0, 0);
         if (Driver->DeviceObject == NULL) {
             NtkDeleteDriverObject(Driver);
-            dlclose(Loaded->Handle);
+            if (Loaded->Handle)
+                dlclose(Loaded->Handle);
         }
     }
 }

@@ -1,0 +1,2 @@
+/* ntk — ntddbeep.h: the Beep device interface (see ntk/ntddbeep.h). */
+#include <ntk/ntddbeep.h>
