@@ -76,6 +76,14 @@ static NTSTATUS ExpReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount, KPROC
     LONG Previous = 0;
     NTSTATUS Status;
 
+    /* A bad PreviousCount fails the call before the mutant is released. */
+    if (Mode == UserMode && PreviousCount) {
+        Status = MmpProbeUserRange(PreviousCount, sizeof(LONG), sizeof(LONG));
+        if (NT_SUCCESS(Status))
+            Status = MmpTouchUserRange(PreviousCount, sizeof(LONG), TRUE);
+        if (!NT_SUCCESS(Status))
+            return Status;
+    }
     /* Win32's MUTEX_MODIFY_STATE is MUTANT_QUERY_STATE. */
     Status = ObReferenceObjectByHandle(MutantHandle, MUTANT_QUERY_STATE, ExpMutantObjectType,
                                        Mode, (PVOID *)&Mutant, NULL);

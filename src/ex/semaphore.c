@@ -50,6 +50,14 @@ static NTSTATUS ExpReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount,
 
     if (ReleaseCount <= 0)
         return STATUS_INVALID_PARAMETER;
+    /* A bad PreviousCount fails the call before anything is released. */
+    if (Mode == UserMode && PreviousCount) {
+        Status = MmpProbeUserRange(PreviousCount, sizeof(LONG), sizeof(LONG));
+        if (NT_SUCCESS(Status))
+            Status = MmpTouchUserRange(PreviousCount, sizeof(LONG), TRUE);
+        if (!NT_SUCCESS(Status))
+            return Status;
+    }
     Status = ObReferenceObjectByHandle(SemaphoreHandle, SEMAPHORE_MODIFY_STATE, ExpSemaphoreType,
                                        Mode, (PVOID *)&Semaphore, NULL);
     if (!NT_SUCCESS(Status))
