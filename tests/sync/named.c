@@ -261,6 +261,31 @@ static void CheckMutantServices(void)
     CHECK_STATUS(ZwClose(m), STATUS_SUCCESS);
 }
 
+/* The three types are objects in \ObjectTypes, of the type "Type". */
+static void CheckObjectTypes(void)
+{
+    static const PCWSTR names[] = { L"\\ObjectTypes\\Event", L"\\ObjectTypes\\Semaphore",
+                                    L"\\ObjectTypes\\Mutant", L"\\ObjectTypes\\Type" };
+    PVOID found[RTL_NUMBER_OF(names)];
+    ULONG i;
+    for (i = 0; i < RTL_NUMBER_OF(names); i++) {
+        UNICODE_STRING name;
+        InitName(&name, names[i]);
+        found[i] = NULL;
+        CHECK_STATUS(ObReferenceObjectByName(&name, OBJ_CASE_INSENSITIVE, NULL, 0, NULL,
+                                             KernelMode, NULL, &found[i]),
+                     STATUS_SUCCESS);
+    }
+    CHECK(found[0] == *ExEventObjectType);
+    CHECK(found[1] == *ExSemaphoreObjectType);
+    CHECK(found[2] != NULL && MutexObject != NULL && found[2] == ObGetObjectType(MutexObject));
+    CHECK(found[3] != NULL && found[0] != NULL && ObGetObjectType(found[0]) == found[3]);
+    CHECK(found[3] != NULL && ObGetObjectType(found[3]) == found[3]);
+    for (i = 0; i < RTL_NUMBER_OF(names); i++)
+        if (found[i])
+            ObDereferenceObject(found[i]);
+}
+
 /* ---- The threads the IOCTLs start ---- */
 
 static VOID PingPongThread(PVOID Context)
@@ -470,6 +495,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
         CHECK_STATUS(ObReferenceObjectByHandle(MutexHandle, SYNCHRONIZE, NULL, KernelMode,
                                                &MutexObject, NULL),
                      STATUS_SUCCESS);
+    KMT_RUN("named", CheckObjectTypes());
     status = KmtFinish("named");
     if (!NT_SUCCESS(status) || K2U == NULL || U2K == NULL || !SemObject || !MutexObject) {
         CloseObjects();
