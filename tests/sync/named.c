@@ -8,6 +8,7 @@
  *    created: ZwWaitForMultipleObjects (WaitAll) on an event and a semaphore, ZwSetEvent;
  *  - CONSUME: takes Iterations units of the named semaphore, racing user-mode consumers;
  *  - ABANDON: acquires the named mutex and exits owning it;
+ *  - WAIT_MUTEX: waits for the named mutex (which a user thread abandons), then releases it;
  *  - RESULT: waits for those threads and reports what they saw. */
 #include "kmtest_sync.h"
 #include "named_ioctl.h"
@@ -364,6 +365,15 @@ static VOID AbandonThread(PVOID Context)
     PsTerminateSystemThread(STATUS_SUCCESS);
 }
 
+/* Waits for the mutex user mode holds, releases it through the driver's kernel handle. */
+static VOID WaitMutexThread(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    Result.MutexWaitStatus = NamedWait(MutexObject);
+    Result.MutexReleaseStatus = ZwReleaseMutant(MutexHandle, NULL);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
 static NTSTATUS StartThread(PKSTART_ROUTINE Routine, ULONG Iterations)
 {
     OBJECT_ATTRIBUTES oa;
@@ -443,6 +453,8 @@ static NTSTATUS NamedDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return Complete(Irp, StartThread(ConsumeThread, iterations), 0);
     case IOCTL_NAMED_ABANDON:
         return Complete(Irp, StartThread(AbandonThread, 0), 0);
+    case IOCTL_NAMED_WAIT_MUTEX:
+        return Complete(Irp, StartThread(WaitMutexThread, 0), 0);
     default:
         return Complete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     }

@@ -34,6 +34,8 @@ typedef struct {
     ULONG Consumed;           /* semaphore units taken by the consumer thread */
     LONG ConsumeStatus;       /* its last wait's status */
     LONG AbandonWaitStatus;   /* the abandoning thread's wait for NAMED_MUTEX */
+    LONG MutexWaitStatus;     /* WAIT_MUTEX: its wait for NAMED_MUTEX */
+    LONG MutexReleaseStatus;  /* WAIT_MUTEX: its ZwReleaseMutant afterwards */
     LONG JoinStatus;          /* STATUS_SUCCESS if every thread ended in time */
 } NAMED_RESULT;
 
@@ -42,6 +44,7 @@ typedef struct {
 #define IOCTL_NAMED_CONSUME CTL_CODE(FILE_DEVICE_UNKNOWN, 0x822, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_NAMED_ABANDON CTL_CODE(FILE_DEVICE_UNKNOWN, 0x823, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_NAMED_RESULT CTL_CODE(FILE_DEVICE_UNKNOWN, 0x824, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_NAMED_WAIT_MUTEX CTL_CODE(FILE_DEVICE_UNKNOWN, 0x825, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 /* A wait in the driver gives up after this long: only so that a lost wake-up ends the test. */
 #define NAMED_WAIT_SECONDS 60

@@ -437,6 +437,24 @@ static void MutexAbandon(void)
     CHECK_SUCCEEDS(ReleaseMutex(Mutex));
     CHECK_EQ(WaitForSingleObject(Mutex, 0), WAIT_OBJECT_0);
     CHECK_SUCCEEDS(ReleaseMutex(Mutex));
+
+    /* A user thread abandons it while a driver thread waits (or is about to). */
+    a.Mutex = Mutex;
+    a.Owned = CreateEventW(NULL, FALSE, FALSE, NULL);
+    a.Exit = CreateEventW(NULL, FALSE, FALSE, NULL);
+    CHECK(a.Owned != NULL && a.Exit != NULL);
+    t = StartAbandoner(&a);
+    Ioctl(IOCTL_NAMED_WAIT_MUTEX, 0);
+    CHECK_SUCCEEDS(SetEvent(a.Exit));
+    CHECK_EQ(WaitForSingleObject(t, JOIN_MS), WAIT_OBJECT_0);
+    CHECK_SUCCEEDS(CloseHandle(t));
+    result = DriverResult();
+    CHECK_STATUS(result.MutexWaitStatus, STATUS_ABANDONED_WAIT_0);
+    CHECK_STATUS(result.MutexReleaseStatus, STATUS_SUCCESS);
+    CHECK_EQ(WaitForSingleObject(Mutex, 0), WAIT_OBJECT_0);
+    CHECK_SUCCEEDS(ReleaseMutex(Mutex));
+    CHECK_SUCCEEDS(CloseHandle(a.Owned));
+    CHECK_SUCCEEDS(CloseHandle(a.Exit));
     printf("mutex: abandoned by a user thread and by a driver thread\n");
 }
 
