@@ -159,6 +159,40 @@ NTSYSCALLAPI NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState
 NTSYSCALLAPI NTSTATUS NTAPI NtClearEvent(HANDLE EventHandle);
 NTSYSCALLAPI NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
 
+/* Semaphores and mutants (Win32's mutexes). */
+typedef enum _SEMAPHORE_INFORMATION_CLASS { SemaphoreBasicInformation } SEMAPHORE_INFORMATION_CLASS;
+typedef struct _SEMAPHORE_BASIC_INFORMATION {
+    LONG CurrentCount;
+    LONG MaximumCount;
+} SEMAPHORE_BASIC_INFORMATION, *PSEMAPHORE_BASIC_INFORMATION;
+typedef enum _MUTANT_INFORMATION_CLASS { MutantBasicInformation } MUTANT_INFORMATION_CLASS;
+typedef struct _MUTANT_BASIC_INFORMATION {
+    LONG CurrentCount;       /* 1 free, 0 owned once, -n owned n + 1 times */
+    BOOLEAN OwnedByCaller;
+    BOOLEAN AbandonedState;
+} MUTANT_BASIC_INFORMATION, *PMUTANT_BASIC_INFORMATION;
+NTSYSCALLAPI NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                              POBJECT_ATTRIBUTES ObjectAttributes,
+                                              LONG InitialCount, LONG MaximumCount);
+NTSYSCALLAPI NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                            POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSCALLAPI NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount,
+                                               PLONG PreviousCount);
+NTSYSCALLAPI NTSTATUS NTAPI NtQuerySemaphore(HANDLE SemaphoreHandle,
+                                             SEMAPHORE_INFORMATION_CLASS InformationClass,
+                                             PVOID SemaphoreInformation, ULONG Length,
+                                             PULONG ReturnLength);
+NTSYSCALLAPI NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                           POBJECT_ATTRIBUTES ObjectAttributes,
+                                           BOOLEAN InitialOwner);
+NTSYSCALLAPI NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                         POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSCALLAPI NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount);
+NTSYSCALLAPI NTSTATUS NTAPI NtQueryMutant(HANDLE MutantHandle,
+                                          MUTANT_INFORMATION_CLASS InformationClass,
+                                          PVOID MutantInformation, ULONG Length,
+                                          PULONG ReturnLength);
+
 /* Processes and threads. */
 NTSYSCALLAPI NTSTATUS NTAPI NtCreateThreadEx(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
                                              POBJECT_ATTRIBUTES ObjectAttributes,

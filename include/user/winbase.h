@@ -68,6 +68,25 @@ WINBASEAPI BOOL WINAPI SetEvent(HANDLE hEvent);
 WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent);
 WINBASEAPI BOOL WINAPI PulseEvent(HANDLE hEvent);
 
+/* Semaphores and mutexes. */
+WINBASEAPI HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                          LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                          LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                        LPLONG lpPreviousCount);
+WINBASEAPI HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+                                      LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+                                      LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseMutex(HANDLE hMutex);
+
 /* Processes and threads. */
 WINBASEAPI HANDLE WINAPI GetCurrentProcess(VOID);
 WINBASEAPI HANDLE WINAPI GetCurrentThread(VOID);
@@ -96,11 +115,19 @@ WINBASEAPI BOOL WINAPI Beep(DWORD dwFreq, DWORD dwDuration);
 #define CreateFile CreateFileW
 #define CreateEvent CreateEventW
 #define OpenEvent OpenEventW
+#define CreateSemaphore CreateSemaphoreW
+#define OpenSemaphore OpenSemaphoreW
+#define CreateMutex CreateMutexW
+#define OpenMutex OpenMutexW
 #define OutputDebugString OutputDebugStringW
 #else
 #define CreateFile CreateFileA
 #define CreateEvent CreateEventA
 #define OpenEvent OpenEventA
+#define CreateSemaphore CreateSemaphoreA
+#define OpenSemaphore OpenSemaphoreA
+#define CreateMutex CreateMutexA
+#define OpenMutex OpenMutexA
 #define OutputDebugString OutputDebugStringA
 #endif
 

@@ -1,11 +1,11 @@
-/* Ex: event objects (ExEventObjectType) and their services; named events live in
- * \BaseNamedObjects when created from user mode. */
-#include "ntkp.h"
+/* Ex: event objects (ExEventObjectType) and their services. Named events live in
+ * \BaseNamedObjects, where user mode (CreateEventW) and drivers (IoCreateNotificationEvent,
+ * ZwCreateEvent) find the same object. */
+#include "exp.h"
 #include "../vf/vfddi.h"
 
-static POBJECT_TYPE ExpEventType, ExpSemaphoreType;
+static POBJECT_TYPE ExpEventType;
 POBJECT_TYPE *ExEventObjectType = &ExpEventType;
-POBJECT_TYPE *ExSemaphoreObjectType = &ExpSemaphoreType;
 
 NTSTATUS ExpInitializeEventType(VOID)
 {
@@ -15,55 +15,35 @@ NTSTATUS ExpInitializeEventType(VOID)
           STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, EVENT_ALL_ACCESS },
         EVENT_ALL_ACCESS, NULL, NULL, NULL
     };
-    static const OBJECT_TYPE_INITIALIZER SemaphoreType = {
-        L"Semaphore", 0x616D6553, /* 'Sema' */
-        { STANDARD_RIGHTS_READ | SEMAPHORE_QUERY_STATE,
-          STANDARD_RIGHTS_WRITE | SEMAPHORE_MODIFY_STATE, STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
-          SEMAPHORE_ALL_ACCESS },
-        SEMAPHORE_ALL_ACCESS, NULL, NULL, NULL
-    };
+    /* The semaphore and mutant types are created with it: the host boots them as one. */
     NTSTATUS Status = ObCreateObjectType(&EventType, &ExpEventType);
     if (NT_SUCCESS(Status))
-        Status = ObCreateObjectType(&SemaphoreType, &ExpSemaphoreType);
+        Status = ExpInitializeSemaphoreType();
+    if (NT_SUCCESS(Status))
+        Status = ExpInitializeMutantType();
     return Status;
+}
+
+typedef struct _EXP_EVENT_INIT {
+    EVENT_TYPE Type;
+    BOOLEAN State;
+} EXP_EVENT_INIT;
+
+static VOID ExpInitializeEvent(PVOID Body, PVOID Context)
+{
+    EXP_EVENT_INIT *Init = Context;
+    KeInitializeEvent(Body, Init->Type, Init->State);
 }
 
 static NTSTATUS ExpCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                                POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,
                                BOOLEAN InitialState, KPROCESSOR_MODE Mode)
 {
-    OBJECT_ATTRIBUTES Captured;
-    UNICODE_STRING Name;
-    PKEVENT Event;
-    HANDLE Handle = NULL;
-    NTSTATUS Status, InsertStatus;
-
+    EXP_EVENT_INIT Init = { EventType, InitialState };
     if (EventType != NotificationEvent && EventType != SynchronizationEvent)
         return STATUS_INVALID_PARAMETER;
-    if (ObjectAttributes) {
-        Status = NtpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured, &Name);
-        if (!NT_SUCCESS(Status))
-            return Status;
-    } else {
-        InitializeObjectAttributes(&Captured, NULL, 0, NULL, NULL);
-        Name.Buffer = NULL;
-    }
-    Status = ObCreateObject(Mode, ExpEventType, &Captured, Mode, NULL, sizeof(KEVENT), 0, 0,
-                            (PVOID *)&Event);
-    if (NT_SUCCESS(Status)) {
-        KeInitializeEvent(Event, EventType, InitialState);
-        InsertStatus = ObInsertObject(Event, NULL, DesiredAccess, 0, NULL, &Handle);
-        Status = InsertStatus;
-        if (NT_SUCCESS(Status)) {
-            NTSTATUS WriteStatus = NtpWriteHandle(Mode, EventHandle, Handle);
-            if (!NT_SUCCESS(WriteStatus)) {
-                ObpCloseHandle(Handle, KernelMode);
-                Status = WriteStatus;
-            }
-        }
-    }
-    NtpReleaseObjectAttributes(&Name);
-    return Status;
+    return ExpCreateObject(EventHandle, DesiredAccess, ObjectAttributes, ExpEventType,
+                           sizeof(KEVENT), ExpInitializeEvent, &Init, Mode);
 }
 
 NTSTATUS NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
@@ -90,33 +70,13 @@ NTSTATUS ZwCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
     return Status;
 }
 
-static NTSTATUS ExpOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
-                             POBJECT_ATTRIBUTES ObjectAttributes, KPROCESSOR_MODE Mode)
-{
-    OBJECT_ATTRIBUTES Captured;
-    UNICODE_STRING Name;
-    HANDLE Handle;
-    NTSTATUS Status = NtpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured, &Name);
-    if (!NT_SUCCESS(Status))
-        return Status;
-    Status = ObOpenObjectByName(&Captured, ExpEventType, Mode, NULL, DesiredAccess, NULL, &Handle);
-    NtpReleaseObjectAttributes(&Name);
-    if (NT_SUCCESS(Status)) {
-        NTSTATUS WriteStatus = NtpWriteHandle(Mode, EventHandle, Handle);
-        if (!NT_SUCCESS(WriteStatus)) {
-            ObpCloseHandle(Handle, KernelMode);
-            Status = WriteStatus;
-        }
-    }
-    return Status;
-}
-
 NTSTATUS NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                      POBJECT_ATTRIBUTES ObjectAttributes)
 {
     NTSTATUS Status;
     KiEnterService();
-    Status = ExpOpenEvent(EventHandle, DesiredAccess, ObjectAttributes, KeGetPreviousMode());
+    Status = ExpOpenObject(EventHandle, DesiredAccess, ObjectAttributes, ExpEventType,
+                           KeGetPreviousMode());
     KiLeaveService();
     return Status;
 }
@@ -126,7 +86,8 @@ NTSTATUS ZwOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
 {
     VF_CHECK_IRQL(ZwOpenEvent);
     KPROCESSOR_MODE Old = KiSetPreviousMode(KernelMode);
-    NTSTATUS Status = ExpOpenEvent(EventHandle, DesiredAccess, ObjectAttributes, KernelMode);
+    NTSTATUS Status =
+        ExpOpenObject(EventHandle, DesiredAccess, ObjectAttributes, ExpEventType, KernelMode);
     KiSetPreviousMode(Old);
     return Status;
 }
@@ -173,6 +134,7 @@ static NTSTATUS ExpEventOperation(HANDLE EventHandle, EXP_EVENT_OP Op, PLONG Pre
     }                                                                                             \
     NTSTATUS ZwName(HANDLE EventHandle, PLONG PreviousState)                                      \
     {                                                                                             \
+        VF_CHECK_IRQL(ZwName);                                                                    \
         return ExpEventOperation(EventHandle, Op, PreviousState, KernelMode);                     \
     }
 

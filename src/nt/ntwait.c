@@ -1,12 +1,14 @@
 /* Nt: waits on handles and delays. */
 #include "ntkp.h"
+#include "../ex/exp.h"
 #include "../vf/vfddi.h"
 
 static BOOLEAN NtpIsWaitable(PVOID Object)
 {
     POBJECT_TYPE Type = ObGetObjectType(Object);
     return Type == *PsThreadType || Type == *PsProcessType || Type == *ExEventObjectType ||
-           Type == *IoFileObjectType || Type == *ExSemaphoreObjectType;
+           Type == *IoFileObjectType || Type == *ExSemaphoreObjectType ||
+           Type == ExpMutantObjectType;
 }
 
 /* Objects that can be waited on start with a DISPATCHER_HEADER; a file waits on its event. */
@@ -104,6 +106,17 @@ NTSTATUS NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitT
     Status = NtpWaitMultiple(Count, Handles, TRUE, WaitType, Alertable, Timeout,
                              KeGetPreviousMode());
     KiLeaveService();
+    return Status;
+}
+
+NTSTATUS ZwWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType,
+                                  BOOLEAN Alertable, PLARGE_INTEGER Timeout)
+{
+    VF_CHECK_IRQL(ZwWaitForMultipleObjects);
+    KPROCESSOR_MODE Old = KiSetPreviousMode(KernelMode);
+    NTSTATUS Status =
+        NtpWaitMultiple(Count, Handles, FALSE, WaitType, Alertable, Timeout, KernelMode);
+    KiSetPreviousMode(Old);
     return Status;
 }
 

@@ -295,6 +295,12 @@ static VOID ObpDeleteSymbolicLink(PVOID Object)
 
 NTSTATUS ObpInitialize(VOID)
 {
+    static const OBJECT_TYPE_INITIALIZER TypeType = {
+        L"Type", 0x65707954, /* 'Type' */
+        { STANDARD_RIGHTS_READ, STANDARD_RIGHTS_WRITE, STANDARD_RIGHTS_EXECUTE,
+          STANDARD_RIGHTS_REQUIRED | 0x1 },
+        STANDARD_RIGHTS_REQUIRED | 0x1, NULL, NULL, NULL
+    };
     static const OBJECT_TYPE_INITIALIZER DirectoryType = {
         L"Directory", 0x65726944, /* 'Dire' */
         { STANDARD_RIGHTS_READ | DIRECTORY_QUERY | DIRECTORY_TRAVERSE,
@@ -316,7 +322,9 @@ NTSTATUS ObpInitialize(VOID)
     size_t i;
     PVOID Root;
 
-    Status = ObCreateObjectType(&DirectoryType, &ObpDirectoryObjectType);
+    Status = ObCreateObjectType(&TypeType, &ObpTypeObjectType);
+    if (NT_SUCCESS(Status))
+        Status = ObCreateObjectType(&DirectoryType, &ObpDirectoryObjectType);
     if (NT_SUCCESS(Status))
         Status = ObCreateObjectType(&LinkType, &ObpSymbolicLinkObjectType);
     if (!NT_SUCCESS(Status))
@@ -330,6 +338,13 @@ NTSTATUS ObpInitialize(VOID)
     InitializeListHead(&ObpRootDirectory->Entries);
     for (i = 0; i < sizeof(Directories) / sizeof(Directories[0]); i++) {
         Status = ObpCreateDirectory(Directories[i], NULL);
+        if (!NT_SUCCESS(Status))
+            return Status;
+    }
+    {
+        POBJECT_TYPE Early[] = { ObpTypeObjectType, ObpDirectoryObjectType,
+                                 ObpSymbolicLinkObjectType };
+        Status = ObpNameTypes(Early, RTL_NUMBER_OF(Early));
         if (!NT_SUCCESS(Status))
             return Status;
     }

@@ -28,12 +28,57 @@ VOID ObpFreeString(PUNICODE_STRING String)
     String->Length = String->MaximumLength = 0;
 }
 
+/* A type is itself an object, of the type "Type", named \ObjectTypes\<Name>. The types made
+ * before that directory exists (Type, Directory, SymbolicLink) are named by ObpNameTypes. */
+static BOOLEAN ObpTypeDirectoryReady;
+
+static NTSTATUS ObpNameType(POBJECT_TYPE Type)
+{
+    static const WCHAR Prefix[] = L"\\ObjectTypes\\";
+    WCHAR Buffer[RTL_NUMBER_OF(Prefix) + RTL_NUMBER_OF(Type->NameBuffer)];
+    UNICODE_STRING Name;
+    PVOID Existing;
+    NTSTATUS Status;
+
+    memcpy(Buffer, Prefix, sizeof(Prefix) - sizeof(WCHAR));
+    memcpy(Buffer + RTL_NUMBER_OF(Prefix) - 1, Type->Name.Buffer, Type->Name.Length);
+    Name.Buffer = Buffer;
+    Name.Length = (USHORT)(sizeof(Prefix) - sizeof(WCHAR) + Type->Name.Length);
+    Name.MaximumLength = Name.Length;
+    Status = ObpInsertName(Type, NULL, &Name, 0, &Existing);
+    if (Existing)
+        ObfDereferenceObject(Existing);
+    return Status == STATUS_OBJECT_NAME_EXISTS ? STATUS_OBJECT_NAME_COLLISION : Status;
+}
+
+NTSTATUS ObpNameTypes(POBJECT_TYPE Types[], ULONG Count)
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG i;
+    for (i = 0; i < Count && NT_SUCCESS(Status); i++)
+        Status = ObpNameType(Types[i]);
+    if (NT_SUCCESS(Status))
+        ObpTypeDirectoryReady = TRUE;
+    return Status;
+}
+
 NTSTATUS ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Init, POBJECT_TYPE *ObjectType)
 {
-    POBJECT_TYPE Type = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*Type), 0x546A624F);
+    POBJECT_HEADER Header = ExAllocatePool2(POOL_FLAG_NON_PAGED,
+                                            sizeof(OBJECT_HEADER) + sizeof(struct _OBJECT_TYPE),
+                                            0x546A624F);
+    POBJECT_TYPE Type;
     size_t Length = 0;
-    if (Type == NULL)
+    if (Header == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
+    Type = OBJECT_HEADER_TO_BODY(Header);
+    /* The creation reference is never dropped: types live as long as the kernel. The first
+     * type created is "Type" itself, its own type. */
+    Header->PointerCount = 1;
+    Header->Type = ObpTypeObjectType ? ObpTypeObjectType : Type;
+    Header->BodySize = sizeof(struct _OBJECT_TYPE);
+    Header->Flags = OB_FLAG_PERMANENT;
+    InitializeListHead(&Header->DirectoryEntry);
     while (Init->Name[Length] && Length < 31) {
         Type->NameBuffer[Length] = Init->Name[Length];
         Length++;
@@ -47,6 +92,12 @@ NTSTATUS ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Init, POBJECT_TYPE *O
     Type->ParseProcedure = Init->ParseProcedure;
     Type->DeleteProcedure = Init->DeleteProcedure;
     Type->CloseProcedure = Init->CloseProcedure;
+    InterlockedIncrement(&Header->Type->TotalObjects);
+    if (ObpTypeDirectoryReady) {
+        NTSTATUS Status = ObpNameType(Type);
+        if (!NT_SUCCESS(Status))
+            return Status;
+    }
     *ObjectType = Type;
     return STATUS_SUCCESS;
 }

@@ -61,6 +61,8 @@ NTSTATUS ObpLookupObjectName(HANDLE RootDirectory, PCUNICODE_STRING Name, ULONG 
 NTSTATUS ObpInsertName(PVOID Object, HANDLE RootDirectory, PCUNICODE_STRING FullName,
                        ULONG Attributes, PVOID *Existing);
 VOID ObpDeleteNameCheck(PVOID Object);
+/* Names types created before \ObjectTypes existed; the later ones are named at creation. */
+NTSTATUS ObpNameTypes(POBJECT_TYPE Types[], ULONG Count);
 NTSTATUS ObpCreateDirectory(PCWSTR Path, POBJECT_DIRECTORY *Directory);
 NTSTATUS ObpCreateSymbolicLink(PCWSTR Path, PCUNICODE_STRING Target, BOOLEAN Permanent);
 VOID ObpFreeString(PUNICODE_STRING String);

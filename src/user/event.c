@@ -1,5 +1,6 @@
-/* Events over NtCreateEvent / NtOpenEvent / NtSetEvent ... Named events live in
- * \BaseNamedObjects, the directory kernel32 uses for the (single) session. */
+/* Events, semaphores and mutexes over the Nt services (NtCreateEvent, NtCreateSemaphore,
+ * NtCreateMutant ...). Named objects live in \BaseNamedObjects, the directory kernel32 uses
+ * for the (single) session; drivers reach the same objects there. */
 #include "basep.h"
 
 #include <stdlib.h>
@@ -45,6 +46,47 @@ static BOOL BasepFormatObjectAttributes(POBJECT_ATTRIBUTES ObjectAttributes,
     return TRUE;
 }
 
+/* What every Create* does with the service's result. Windows tells a creator from an opener
+ * through the last error, on success too; a name in use by another type of object is
+ * STATUS_OBJECT_TYPE_MISMATCH, ERROR_INVALID_HANDLE. */
+static HANDLE BasepCreateResult(NTSTATUS Status, HANDLE Handle)
+{
+    if (!NT_SUCCESS(Status)) {
+        BasepSetLastNtError(Status);
+        return NULL;
+    }
+    SetLastError(Status == STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+    return Handle;
+}
+
+typedef NTSTATUS (*BASEP_OPEN_SERVICE)(PHANDLE Handle, ACCESS_MASK DesiredAccess,
+                                       POBJECT_ATTRIBUTES ObjectAttributes);
+
+/* What every Open* does: the name is required; a missing one is ERROR_FILE_NOT_FOUND. */
+static HANDLE BasepOpenNamed(BASEP_OPEN_SERVICE Service, DWORD dwDesiredAccess,
+                             BOOL bInheritHandle, LPCWSTR lpName)
+{
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    UNICODE_STRING Name;
+    HANDLE Handle;
+    NTSTATUS Status;
+
+    if (lpName == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (!BasepFormatObjectAttributes(&ObjectAttributes, &Name, lpName, NULL,
+                                     bInheritHandle ? OBJ_INHERIT : 0))
+        return NULL;
+    Status = Service(&Handle, dwDesiredAccess, &ObjectAttributes);
+    free(Name.Buffer);
+    if (!NT_SUCCESS(Status)) {
+        BasepSetLastNtError(Status);
+        return NULL;
+    }
+    return Handle;
+}
+
 WINBASEAPI HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
                                       BOOL bInitialState, LPCWSTR lpName)
 {
@@ -61,13 +103,7 @@ WINBASEAPI HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, B
                            bManualReset ? NotificationEvent : SynchronizationEvent,
                            (BOOLEAN)(bInitialState != FALSE));
     free(Name.Buffer);
-    if (!NT_SUCCESS(Status)) {
-        BasepSetLastNtError(Status);
-        return NULL;
-    }
-    /* Windows tells a creator from an opener through the last error, on success too. */
-    SetLastError(Status == STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
-    return Handle;
+    return BasepCreateResult(Status, Handle);
 }
 
 WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
@@ -85,25 +121,7 @@ WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, B
 
 WINBASEAPI HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-    OBJECT_ATTRIBUTES ObjectAttributes;
-    UNICODE_STRING Name;
-    HANDLE Handle;
-    NTSTATUS Status;
-
-    if (lpName == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return NULL;
-    }
-    if (!BasepFormatObjectAttributes(&ObjectAttributes, &Name, lpName, NULL,
-                                     bInheritHandle ? OBJ_INHERIT : 0))
-        return NULL;
-    Status = NtOpenEvent(&Handle, dwDesiredAccess, &ObjectAttributes);
-    free(Name.Buffer);
-    if (!NT_SUCCESS(Status)) {
-        BasepSetLastNtError(Status);
-        return NULL;
-    }
-    return Handle;
+    return BasepOpenNamed(NtOpenEvent, dwDesiredAccess, bInheritHandle, lpName);
 }
 
 WINBASEAPI HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
@@ -145,4 +163,128 @@ WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent)
 WINBASEAPI BOOL WINAPI PulseEvent(HANDLE hEvent)
 {
     return BasepEventResult(NtPulseEvent(hEvent, NULL));
+}
+
+/* ---- Semaphores ---- */
+
+WINBASEAPI HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                          LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName)
+{
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    UNICODE_STRING Name;
+    HANDLE Handle = NULL;
+    NTSTATUS Status;
+
+    if (!BasepFormatObjectAttributes(&ObjectAttributes, &Name, lpName, lpSemaphoreAttributes,
+                                     lpName != NULL ? OBJ_OPENIF : 0))
+        return NULL;
+    /* The service checks the counts: a maximum below 1, or an initial count outside
+     * 0..maximum, is STATUS_INVALID_PARAMETER (ERROR_INVALID_PARAMETER). */
+    Status = NtCreateSemaphore(&Handle, SEMAPHORE_ALL_ACCESS, &ObjectAttributes, lInitialCount,
+                               lMaximumCount);
+    free(Name.Buffer);
+    return BasepCreateResult(Status, Handle);
+}
+
+WINBASEAPI HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                          LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName)
+{
+    PWSTR Name;
+    HANDLE Handle;
+
+    if (!BasepWideFromAnsi(lpName, &Name))
+        return NULL;
+    Handle = CreateSemaphoreW(lpSemaphoreAttributes, lInitialCount, lMaximumCount, Name);
+    free(Name);
+    return Handle;
+}
+
+WINBASEAPI HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCWSTR lpName)
+{
+    return BasepOpenNamed(NtOpenSemaphore, dwDesiredAccess, bInheritHandle, lpName);
+}
+
+WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCSTR lpName)
+{
+    PWSTR Name;
+    HANDLE Handle;
+
+    if (lpName == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (!BasepWideFromAnsi(lpName, &Name))
+        return NULL;
+    Handle = OpenSemaphoreW(dwDesiredAccess, bInheritHandle, Name);
+    free(Name);
+    return Handle;
+}
+
+/* Over the maximum: FALSE with ERROR_TOO_MANY_POSTS, the count unchanged. */
+WINBASEAPI BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                        LPLONG lpPreviousCount)
+{
+    return BasepEventResult(NtReleaseSemaphore(hSemaphore, lReleaseCount, lpPreviousCount));
+}
+
+/* ---- Mutexes (mutants) ---- */
+
+WINBASEAPI HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+                                      LPCWSTR lpName)
+{
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    UNICODE_STRING Name;
+    HANDLE Handle = NULL;
+    NTSTATUS Status;
+
+    if (!BasepFormatObjectAttributes(&ObjectAttributes, &Name, lpName, lpMutexAttributes,
+                                     lpName != NULL ? OBJ_OPENIF : 0))
+        return NULL;
+    /* An existing mutex is opened, not acquired: bInitialOwner only applies to a new one. */
+    Status = NtCreateMutant(&Handle, MUTANT_ALL_ACCESS, &ObjectAttributes,
+                            (BOOLEAN)(bInitialOwner != FALSE));
+    free(Name.Buffer);
+    return BasepCreateResult(Status, Handle);
+}
+
+WINBASEAPI HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+                                      LPCSTR lpName)
+{
+    PWSTR Name;
+    HANDLE Handle;
+
+    if (!BasepWideFromAnsi(lpName, &Name))
+        return NULL;
+    Handle = CreateMutexW(lpMutexAttributes, bInitialOwner, Name);
+    free(Name);
+    return Handle;
+}
+
+WINBASEAPI HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+    return BasepOpenNamed(NtOpenMutant, dwDesiredAccess, bInheritHandle, lpName);
+}
+
+WINBASEAPI HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+    PWSTR Name;
+    HANDLE Handle;
+
+    if (lpName == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (!BasepWideFromAnsi(lpName, &Name))
+        return NULL;
+    Handle = OpenMutexW(dwDesiredAccess, bInheritHandle, Name);
+    free(Name);
+    return Handle;
+}
+
+/* Not the owner: FALSE with ERROR_NOT_OWNER (STATUS_MUTANT_NOT_OWNED). */
+WINBASEAPI BOOL WINAPI ReleaseMutex(HANDLE hMutex)
+{
+    return BasepEventResult(NtReleaseMutant(hMutex, NULL));
 }

@@ -344,6 +344,17 @@
     X(ZwResetEvent, PASSIVE_LEVEL, PASSIVE_LEVEL)                                                 \
     X(ZwClearEvent, PASSIVE_LEVEL, PASSIVE_LEVEL)                                                 \
     X(ZwWaitForSingleObject, PASSIVE_LEVEL, PASSIVE_LEVEL)                                        \
+    X(ZwWaitForMultipleObjects, PASSIVE_LEVEL, PASSIVE_LEVEL)                                     \
+    /* ntk: not in the WDK headers; the Zw rule (PASSIVE_LEVEL) as for ZwCreateEvent. */          \
+    X(ZwCreateSemaphore, PASSIVE_LEVEL, PASSIVE_LEVEL)                                            \
+    X(ZwOpenSemaphore, PASSIVE_LEVEL, PASSIVE_LEVEL)                                              \
+    X(ZwReleaseSemaphore, PASSIVE_LEVEL, PASSIVE_LEVEL)                                           \
+    X(ZwCreateMutant, PASSIVE_LEVEL, PASSIVE_LEVEL)                                               \
+    X(ZwOpenMutant, PASSIVE_LEVEL, PASSIVE_LEVEL)                                                 \
+    X(ZwReleaseMutant, PASSIVE_LEVEL, PASSIVE_LEVEL)                                              \
+    /* IoCreateNotificationEvent, IoCreateSynchronizationEvent: "IRQL PASSIVE_LEVEL". */          \
+    X(IoCreateNotificationEvent, PASSIVE_LEVEL, PASSIVE_LEVEL)                                    \
+    X(IoCreateSynchronizationEvent, PASSIVE_LEVEL, PASSIVE_LEVEL)                                 \
     X(ZwDuplicateObject, PASSIVE_LEVEL, PASSIVE_LEVEL)                                            \
     X(ZwMakeTemporaryObject, PASSIVE_LEVEL, PASSIVE_LEVEL)                                        \
     /* ---- ntk/ddk/workitem.h ---- */                                                            \

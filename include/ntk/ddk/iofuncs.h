@@ -119,6 +119,8 @@ NTKERNELAPI KPROCESSOR_MODE KeGetPreviousMode(VOID);
 #define SEMAPHORE_QUERY_STATE 0x0001
 #define SEMAPHORE_MODIFY_STATE 0x0002
 #define SEMAPHORE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+#define MUTANT_QUERY_STATE 0x0001
+#define MUTANT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | MUTANT_QUERY_STATE)
 #define DIRECTORY_QUERY 0x0001
 #define DIRECTORY_TRAVERSE 0x0002
 #define DIRECTORY_CREATE_OBJECT 0x0004
@@ -272,6 +274,27 @@ NTSYSAPI NTSTATUS ZwSetEvent(HANDLE EventHandle, PLONG PreviousState);
 NTSYSAPI NTSTATUS ZwResetEvent(HANDLE EventHandle, PLONG PreviousState);
 NTSYSAPI NTSTATUS ZwClearEvent(HANDLE EventHandle);
 NTSYSAPI NTSTATUS ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS ZwWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType,
+                                          BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+/* Named semaphores and mutants shared with user mode (CreateSemaphoreW, CreateMutexW). The
+ * WDK headers do not declare these services; ntk declares them here for drivers. */
+NTSYSAPI NTSTATUS ZwCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                    POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount,
+                                    LONG MaximumCount);
+NTSYSAPI NTSTATUS ZwOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                  POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS ZwReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount,
+                                     PLONG PreviousCount);
+NTSYSAPI NTSTATUS ZwCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                 POBJECT_ATTRIBUTES ObjectAttributes, BOOLEAN InitialOwner);
+NTSYSAPI NTSTATUS ZwOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                               POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS ZwReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount);
+/* Named events in \BaseNamedObjects, created signaled or opened; the handle is a kernel
+ * handle, the pointer is valid while it is open. */
+NTKERNELAPI PKEVENT IoCreateNotificationEvent(PUNICODE_STRING EventName, PHANDLE EventHandle);
+NTKERNELAPI PKEVENT IoCreateSynchronizationEvent(PUNICODE_STRING EventName,
+                                                 PHANDLE EventHandle);
 NTSYSAPI NTSTATUS ZwDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
                                     HANDLE TargetProcessHandle, PHANDLE TargetHandle,
                                     ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
