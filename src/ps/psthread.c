@@ -115,6 +115,8 @@ static VOID PspThreadRundown(PETHREAD Thread)
                                               : (PVOID)Thread->UserStart,
                          (ULONG_PTR)Thread, 0);
     KiAbandonMutants(&Thread->Tcb);
+    /* Its pending I/O is cancelled and waited for while its APCs can still run. */
+    IopCancelThreadIo(Thread);
     KiRundownApcs(&Thread->Tcb);
     Thread->Terminated = TRUE;
     /* No user code runs on this thread again; its TEB goes now, not with the last reference. */
@@ -241,6 +243,34 @@ VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
             KiWakeForTermination(&Thread->Tcb);
     }
     pthread_mutex_unlock(&PspProcessLock);
+}
+
+NTSTATUS PspReferenceProcessThreads(PEPROCESS Process, PETHREAD **Threads, PULONG Count)
+{
+    PLIST_ENTRY Entry;
+    PETHREAD *Array;
+    ULONG n = 0, Size;
+    pthread_mutex_lock(&PspProcessLock);
+    for (Entry = Process->Pcb.ThreadListHead.Flink; Entry != &Process->Pcb.ThreadListHead;
+         Entry = Entry->Flink)
+        n++;
+    Size = n ? n : 1;
+    Array = ExAllocatePool2(POOL_FLAG_NON_PAGED, (SIZE_T)Size * sizeof(PETHREAD), 0x64726854);
+    if (Array == NULL) {
+        pthread_mutex_unlock(&PspProcessLock);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    n = 0;
+    for (Entry = Process->Pcb.ThreadListHead.Flink; Entry != &Process->Pcb.ThreadListHead;
+         Entry = Entry->Flink) {
+        /* A listed thread has not run down, so it still holds its own reference. */
+        Array[n] = CONTAINING_RECORD(Entry, ETHREAD, Tcb.ThreadListEntry);
+        ObfReferenceObject(Array[n++]);
+    }
+    pthread_mutex_unlock(&PspProcessLock);
+    *Threads = Array;
+    *Count = n;
+    return STATUS_SUCCESS;
 }
 
 /* A system thread still running code of an image that is going away. */
