@@ -100,8 +100,9 @@ static VOID AsyncArmTimer(VOID)
     KIRQL Irql;
     KeAcquireSpinLock(&Queue.Lock, &Irql);
     if (!IsListEmpty(&Queue.Pending)) {
+        PIRP First = CONTAINING_RECORD(Queue.Pending.Flink, IRP, Tail.Overlay.ListEntry);
         LARGE_INTEGER Due;
-        Due.QuadPart = AsyncDue(CONTAINING_RECORD(Queue.Pending.Flink, IRP, Tail.Overlay.ListEntry));
+        Due.QuadPart = AsyncDue(First);
         KeSetTimer(&Queue.Timer, Due, &Queue.Dpc); /* positive: an absolute system time */
     }
     KeReleaseSpinLock(&Queue.Lock, Irql);

@@ -144,10 +144,10 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
     NTSTATUS Status = Irp->IoStatus.Status;
     /* The requester's status block or buffer may be gone (see iocancel.c): the result is not
      * written to them. */
-    BOOLEAN Disassociated = (Irp->AllocationFlags & IOP_IRP_REQUESTER_GONE) != 0;
+    BOOLEAN Gone = (Irp->AllocationFlags & IOP_IRP_REQUESTER_GONE) != 0;
 
     if (Irp->Flags & IRP_BUFFERED_IO) {
-        if ((Irp->Flags & IRP_INPUT_OPERATION) && !NT_ERROR(Status) && !Disassociated &&
+        if ((Irp->Flags & IRP_INPUT_OPERATION) && !NT_ERROR(Status) && !Gone &&
             Irp->IoStatus.Information != 0 && Irp->UserBuffer && Irp->AssociatedIrp.SystemBuffer) {
             SIZE_T Length = Irp->IoStatus.Information;
             if (Context && Length > Context->UserBufferLength)
@@ -171,7 +171,7 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
     /* An error that did not pend was returned by the dispatch routine itself: the caller
      * learns it from the return value; no status block or event is touched. */
     if (!(NT_ERROR(Status) && !Irp->PendingReturned)) {
-        if (Irp->UserIosb && !Disassociated) {
+        if (Irp->UserIosb && !Gone) {
             if (Irp->RequestorMode == UserMode && !(Irp->Flags & IRP_CREATE_OPERATION))
                 MmpCopyToUser(Irp->UserIosb, &Irp->IoStatus, sizeof(IO_STATUS_BLOCK));
             else

@@ -115,6 +115,58 @@ static void TestSynchronousCancel(HANDLE Query)
     CloseHandle(Call.Device);
 }
 
+typedef struct {
+    HANDLE Device;
+    HANDLE Release;
+    OVERLAPPED Overlapped;
+    AsyncRequest Request;
+    unsigned Result;
+} OTHER_THREAD;
+
+static DWORD WINAPI StartAndWait(LPVOID Parameter)
+{
+    OTHER_THREAD *Other = Parameter;
+    BOOL Ok = DeviceIoControl(Other->Device, IOCTL_ASYNC_DELAY, &Other->Request,
+                              sizeof(Other->Request), &Other->Result, sizeof(Other->Result), NULL,
+                              &Other->Overlapped);
+    if (Ok || GetLastError() != ERROR_IO_PENDING)
+        return 1;
+    WaitForSingleObject(Other->Release, INFINITE);
+    return 0;
+}
+
+/* CancelIo leaves other threads' requests alone; CancelIoEx reaches them. */
+static void TestCancelIoIsPerThread(HANDLE Device, HANDLE Query)
+{
+    OTHER_THREAD Other;
+    DWORD Bytes = 0, Code = 1;
+    HANDLE Thread;
+    memset(&Other, 0, sizeof(Other));
+    Other.Device = Device;
+    Other.Release = CreateEventW(NULL, TRUE, FALSE, NULL);
+    Other.Overlapped.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    Other.Request.DelayMs = 60000;
+    Other.Request.Tag = 9;
+    Thread = CreateThread(NULL, 0, StartAndWait, &Other, 0, NULL);
+    CHECK(Thread != NULL);
+    WaitQueued(Query, 1);
+    CHECK_SUCCEEDS(CancelIo(Device));
+    CHECK_EQ(Queued(Query), 1);
+    CHECK_EQ(Other.Overlapped.Internal, (ULONG_PTR)STATUS_PENDING);
+    CHECK_SUCCEEDS(CancelIoEx(Device, &Other.Overlapped));
+    CHECK_FAILS_WITH(GetOverlappedResult(Device, &Other.Overlapped, &Bytes, TRUE),
+                     ERROR_OPERATION_ABORTED);
+    CHECK_STATUS(Other.Overlapped.Internal, STATUS_CANCELLED);
+    CHECK_EQ(Queued(Query), 0);
+    SetEvent(Other.Release);
+    CHECK_EQ(WaitForSingleObject(Thread, INFINITE), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(Thread, &Code));
+    CHECK_EQ(Code, 0);
+    CloseHandle(Thread);
+    CloseHandle(Other.Release);
+    CloseHandle(Other.Overlapped.hEvent);
+}
+
 /* The thread is terminated in the middle of a synchronous request: it is cancelled and waited
  * for before the thread ends. */
 static void TestTerminateDuringRequest(HANDLE Query)
@@ -144,6 +196,7 @@ int main(void)
     CHECK(Query != INVALID_HANDLE_VALUE);
     TestBadHandles();
     TestStatusBlocks(Device);
+    TestCancelIoIsPerThread(Device, Query);
     TestSynchronousCancel(Query);
     TestTerminateDuringRequest(Query);
     CloseHandle(Device);
