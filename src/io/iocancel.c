@@ -144,17 +144,24 @@ NTSTATUS NtCancelIoFileEx(HANDLE FileHandle, PIO_STATUS_BLOCK IoRequestToCancel,
     return Status;
 }
 
-/* After the five minutes: the IRPs still pending stay with their drivers but no longer belong
- * to the thread; completing one later releases the I/O manager's resources and nothing else. */
+/* After the five minutes: the IRPs still pending stay with their drivers, and the thread
+ * exits without them. Each keeps the thread object referenced (its list and lock outlive the
+ * thread), and its completion, which can no longer be an APC to the thread, releases the I/O
+ * manager's resources and writes nothing to the requester's memory. */
 static VOID IopDisassociateThreadIrps(PETHREAD Thread)
 {
+    PLIST_ENTRY Entry;
     NtkLock(&Thread->IrpListLock);
-    while (!IsListEmpty(&Thread->IrpList)) {
-        PIRP Irp = CONTAINING_RECORD(RemoveHeadList(&Thread->IrpList), IRP, ThreadListEntry);
-        PDEVICE_OBJECT Device = IoGetCurrentIrpStackLocation(Irp)->DeviceObject;
-        InitializeListHead(&Irp->ThreadListEntry);
-        Irp->AllocationFlags |= IOP_IRP_REQUESTER_GONE;
-        Irp->Tail.Overlay.Thread = NULL;
+    for (Entry = Thread->IrpList.Flink; Entry != &Thread->IrpList; Entry = Entry->Flink) {
+        PIRP Irp = CONTAINING_RECORD(Entry, IRP, ThreadListEntry);
+        PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+        /* The file's device: the stack location may be overlaid by a completion under way. */
+        PDEVICE_OBJECT Device = Context && Context->FileObject ? Context->FileObject->DeviceObject
+                                                               : NULL;
+        if (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED)
+            continue;
+        ObfReferenceObject(Thread);
+        Irp->AllocationFlags |= IOP_IRP_REQUESTER_GONE | IOP_IRP_THREAD_REFERENCED;
         KdpLog("ntk: IRP %p was not completed within 5 minutes of its cancellation "
                "(device %p, driver %wZ); it is disassociated from exiting thread %u\n",
                (PVOID)Irp, (PVOID)Device,

@@ -197,6 +197,8 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
     }
     if (FileObject && (Irp->AllocationFlags & IOP_IRP_FILE_REFERENCED))
         ObfDereferenceObject(FileObject);
+    if (Thread && (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED))
+        ObfDereferenceObject(Thread);
     IoFreeIrp(Irp);
 }
 
