@@ -148,6 +148,24 @@ NTSTATUS NtCancelIoFileEx(HANDLE FileHandle, PIO_STATUS_BLOCK IoRequestToCancel,
  * exits without them. Each keeps the thread object referenced (its list and lock outlive the
  * thread), and its completion, which can no longer be an APC to the thread, releases the I/O
  * manager's resources and writes nothing to the requester's memory. */
+static VOID IopDetachedWorker(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IopFinishDetachedRequest(Context); /* frees this work item too */
+}
+
+/* A request completed at raised IRQL after its thread exited is finished by a worker thread,
+ * through an I/O work item of its file's device: unloading that driver waits for it, since
+ * finishing may drop the file's last reference and send IRP_MJ_CLOSE. */
+BOOLEAN IopDeferDetachedCompletion(PIRP Irp)
+{
+    PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+    if (Context == NULL || Context->Detached == NULL || KeGetCurrentIrql() == PASSIVE_LEVEL)
+        return FALSE;
+    IoQueueWorkItem(Context->Detached, IopDetachedWorker, DelayedWorkQueue, Irp);
+    return TRUE;
+}
+
 static VOID IopDisassociateThreadIrps(PETHREAD Thread)
 {
     PLIST_ENTRY Entry;
@@ -160,6 +178,9 @@ static VOID IopDisassociateThreadIrps(PETHREAD Thread)
                                                                : NULL;
         if (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED)
             continue;
+        /* Without it (no pool), a completion at raised IRQL finishes the request there. */
+        if (Device)
+            Context->Detached = IoAllocateWorkItem(Device);
         ObfReferenceObject(Thread);
         Irp->AllocationFlags |= IOP_IRP_REQUESTER_GONE | IOP_IRP_THREAD_REFERENCED;
         KdpLog("ntk: IRP %p was not completed within 5 minutes of its cancellation "

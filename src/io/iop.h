@@ -27,6 +27,7 @@ typedef struct _IOP_IRP_CONTEXT {
     /* The file, for cancellation by file: Tail.Overlay.OriginalFileObject is overwritten by
      * Tail.Apc while the IRP is completing, and the IRP is still on its thread's list then. */
     PFILE_OBJECT FileObject;
+    PIO_WORKITEM Detached; /* outlived its thread: the work item that finishes it (iocancel.c) */
 } IOP_IRP_CONTEXT, *PIOP_IRP_CONTEXT;
 
 extern POBJECT_TYPE IopDeviceObjectType, IopDriverObjectType, IopFileObjectType;
@@ -47,6 +48,8 @@ NTSTATUS IopSynchronousCall(PDEVICE_OBJECT DeviceObject, PIRP Irp, PKEVENT Event
                             PIO_STATUS_BLOCK IoStatus);
 VOID IopAcquireFileObjectLock(PFILE_OBJECT FileObject);
 BOOLEAN IopCancelSynchronousRequest(PETHREAD Thread, PIRP Irp);
+BOOLEAN IopDeferDetachedCompletion(PIRP Irp);
+VOID IopFinishDetachedRequest(PIRP Irp);
 VOID IopReleaseFileObjectLock(PFILE_OBJECT FileObject);
 NTSTATUS IopOpenDevice(PUNICODE_STRING Name, ACCESS_MASK DesiredAccess, ULONG Attributes,
                        ULONG ShareAccess, ULONG Disposition, ULONG CreateOptions,

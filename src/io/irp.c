@@ -197,9 +197,17 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
     }
     if (FileObject && (Irp->AllocationFlags & IOP_IRP_FILE_REFERENCED))
         ObfDereferenceObject(FileObject);
-    if (Thread && (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED))
+    if (Thread && (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED)) {
+        if (Context && Context->Detached)
+            IoFreeWorkItem(Context->Detached);
         ObfDereferenceObject(Thread);
+    }
     IoFreeIrp(Irp);
+}
+
+VOID IopFinishDetachedRequest(PIRP Irp)
+{
+    IopFinishRequest(Irp, Irp->Tail.Overlay.OriginalFileObject, Irp->Tail.Overlay.Thread);
 }
 
 static VOID IopCompletionApc(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
@@ -219,6 +227,13 @@ static VOID IopCompleteRequest(PIRP Irp)
 {
     PFILE_OBJECT FileObject = Irp->Tail.Overlay.OriginalFileObject;
     PETHREAD Thread = Irp->Tail.Overlay.Thread;
+    /* Its thread has exited (iocancel.c): no APC, and the last references it drops (thread,
+     * process, file) are not dropped at raised IRQL. */
+    if (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED) {
+        if (!IopDeferDetachedCompletion(Irp))
+            IopFinishRequest(Irp, FileObject, Thread);
+        return;
+    }
     if (Thread != NULL && Thread != PsGetCurrentEThread() &&
         Thread->Tcb.ExecutingMode == KernelMode && Thread->CanExit) {
         KeInitializeApc(&Irp->Tail.Apc, &Thread->Tcb, OriginalApcEnvironment, IopCompletionApc,
