@@ -1,7 +1,7 @@
 /* The Async driver's client: overlapped requests that complete later, one cancelled with
  * CancelIoEx, one cancelled from another thread, CancelIo, a thread that exits with a request
  * pending, and a handle closed with requests pending. With "exit" as its argument it ends its
- * process with requests still pending instead. */
+ * process with requests still pending instead, one of them from a thread blocked in a wait. */
 #include <windows.h>
 #include <winioctl.h>
 #include <stdio.h>
@@ -105,12 +105,24 @@ static void TestCancelIo(HANDLE Device)
 typedef struct {
     HANDLE Device;
     PENDING_REQUEST *Pending;
+    HANDLE Started;
 } THREAD_ARGS;
 
 static DWORD WINAPI CancelAll(LPVOID Parameter)
 {
     THREAD_ARGS *Args = Parameter;
     return CancelIoEx(Args->Device, NULL) ? 0 : GetLastError();
+}
+
+/* Starts a request and then waits for ever: only its process's end stops it. */
+static DWORD WINAPI StartAndWaitForever(LPVOID Parameter)
+{
+    THREAD_ARGS *Args = Parameter;
+    HANDLE Never = CreateEventW(NULL, TRUE, FALSE, NULL);
+    Start(Args->Device, Args->Pending, 60000, 603);
+    SetEvent(Args->Started);
+    WaitForSingleObject(Never, INFINITE);
+    return 0;
 }
 
 static DWORD WINAPI StartAndExit(LPVOID Parameter)
@@ -124,7 +136,7 @@ static DWORD WINAPI StartAndExit(LPVOID Parameter)
 static void TestCancelFromAnotherThread(HANDLE Device)
 {
     PENDING_REQUEST Pending;
-    THREAD_ARGS Args = { Device, &Pending };
+    THREAD_ARGS Args = { Device, &Pending, NULL };
     HANDLE Thread;
     DWORD Code = 1;
     Start(Device, &Pending, 60000, 300);
@@ -141,7 +153,7 @@ static void TestCancelFromAnotherThread(HANDLE Device)
 static void TestThreadExit(HANDLE Device)
 {
     PENDING_REQUEST Pending;
-    THREAD_ARGS Args = { Device, &Pending };
+    THREAD_ARGS Args = { Device, &Pending, NULL };
     HANDLE Thread = CreateThread(NULL, 0, StartAndExit, &Args, 0, NULL);
     DWORD Bytes;
     EXPECT(Thread != NULL, "CreateThread");
@@ -174,12 +186,17 @@ int main(int argc, char **argv)
         return 1;
     }
     if (argc > 1 && strcmp(argv[1], "exit") == 0) {
-        /* The process ends with these pending: its threads' exit cancels them. */
-        PENDING_REQUEST Pending[3];
+        /* The process ends with these pending, one of them from a thread blocked in a wait:
+         * its threads' exit cancels them. */
+        static PENDING_REQUEST Pending[4];
+        THREAD_ARGS Args = { Device, &Pending[3], CreateEventW(NULL, TRUE, FALSE, NULL) };
+        HANDLE Thread = CreateThread(NULL, 0, StartAndWaitForever, &Args, 0, NULL);
+        EXPECT(Thread != NULL, "CreateThread");
+        WaitForSingleObject(Args.Started, INFINITE);
         Start(Device, &Pending[0], 60000, 600);
         Start(Device, &Pending[1], 60000, 601);
         Start(Device, &Pending[2], 60000, 602);
-        printf("exiting with 3 requests pending\n");
+        printf("exiting with 4 requests pending\n");
         return Failures;
     }
     TestCancelOne(Device);
