@@ -200,7 +200,7 @@ static BOOLEAN IopInRange(const VOID *Address, ULONG_PTR Low, ULONG_PTR High)
 /* User and kernel code share a thread's one stack in ntk: a status block or buffer in a frame
  * the user code has left may now lie under the kernel's own frames of this exit, so their
  * requests' completions write nothing there. (On Windows the user stack is apart and is simply
- * written.) */
+ * written.) Done before anything in the exit path can deliver a completion APC. */
 static VOID IopShieldExitingStack(PETHREAD Thread)
 {
     pthread_attr_t Attributes;

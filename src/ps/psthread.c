@@ -114,9 +114,10 @@ static VOID PspThreadRundown(PETHREAD Thread)
                          Thread->SystemThread ? (PVOID)Thread->SystemStart
                                               : (PVOID)Thread->UserStart,
                          (ULONG_PTR)Thread, 0);
-    KiAbandonMutants(&Thread->Tcb);
-    /* Its pending I/O is cancelled and waited for while its APCs can still run. */
+    /* Its pending I/O is cancelled and waited for first, while its APCs can still run and
+     * before anything else here could deliver one (see IopCancelThreadIo). */
     IopCancelThreadIo(Thread);
+    KiAbandonMutants(&Thread->Tcb);
     KiRundownApcs(&Thread->Tcb);
     Thread->Terminated = TRUE;
     /* No user code runs on this thread again; its TEB goes now, not with the last reference. */
