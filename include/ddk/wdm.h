@@ -31,6 +31,7 @@
 #include <ntk/ddk/exsync.h>
 #include <ntk/ddk/lookaside.h>
 #include <ntk/ddk/kebugcheck.h>
+#include <ntk/ddk/csq.h>
 
 NTK_EXTERN_C_START
 

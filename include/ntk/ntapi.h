@@ -133,6 +133,9 @@ NTSYSCALLAPI NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Even
                                                   ULONG IoControlCode, PVOID InputBuffer,
                                                   ULONG InputBufferLength, PVOID OutputBuffer,
                                                   ULONG OutputBufferLength);
+NTSYSCALLAPI NTSTATUS NTAPI NtCancelIoFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
+NTSYSCALLAPI NTSTATUS NTAPI NtCancelIoFileEx(HANDLE FileHandle, PIO_STATUS_BLOCK IoRequestToCancel,
+                                             PIO_STATUS_BLOCK IoStatusBlock);
 
 /* Objects and handles. */
 NTSYSCALLAPI NTSTATUS NTAPI NtClose(HANDLE Handle);

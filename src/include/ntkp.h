@@ -158,6 +158,7 @@ typedef struct _ETHREAD {
     BOOLEAN CanExit;            /* started by ntk, so ExitFrame is valid */
     LIST_ENTRY IrpList;
     NTK_LOCK IrpListLock;
+    PKEVENT IrpListEmptyEvent;  /* set when IrpList empties while the thread exits */
     jmp_buf ExitFrame;          /* PsTerminateSystemThread / NtTerminateThread unwind here */
     PKSTART_ROUTINE SystemStart;
     PUSER_THREAD_START_ROUTINE UserStart;
@@ -175,6 +176,8 @@ NTSTATUS PspCreateThread(PEPROCESS Process, BOOLEAN System, PKSTART_ROUTINE Syst
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus);
 PETHREAD PspAdoptHostThread(PEPROCESS Process); /* a Linux thread becomes an NT thread */
+/* The process's live threads, each referenced, in a pool array (free it with ExFreePool). */
+NTSTATUS PspReferenceProcessThreads(PEPROCESS Process, PETHREAD **Threads, PULONG Count);
 extern PEPROCESS PsIdleProcessInternal;
 
 /* ---- Ob ---- */
@@ -268,6 +271,7 @@ VOID MmpInstallFaultHandlers(VOID);
 /* ---- Io ---- */
 NTSTATUS IopInitialize(VOID);
 VOID IopFlushIrpCache(VOID); /* at thread exit */
+VOID IopCancelThreadIo(PETHREAD Thread); /* at thread exit: cancels and waits for its IRPs */
 VOID IopRundownDriverWorkItems(PDRIVER_OBJECT DriverObject); /* waits for its work items */
 typedef struct _OPEN_PACKET {
     PFILE_OBJECT FileObject;

@@ -17,11 +17,17 @@ typedef struct _DEVOBJ_EXTENSION {
 #define IOP_IRP_USER_EVENT_REFERENCED 0x40 /* UserEvent came from a handle: dereference it */
 #define IOP_IRP_FILE_REFERENCED 0x80       /* the IRP holds a reference on its file object */
 #define IOP_IRP_HAS_CONTEXT 0x20           /* an IOP_IRP_CONTEXT follows the stack locations */
+#define IOP_IRP_REQUESTER_GONE 0x10        /* its buffers may be gone: write nothing to them */
+#define IOP_IRP_THREAD_REFERENCED 0x08     /* outlived its thread, which it keeps referenced */
 
 /* Bookkeeping the I/O manager keeps with the IRPs it builds for system services. */
 typedef struct _IOP_IRP_CONTEXT {
     ULONG UserBufferLength; /* the most a buffered request may copy back */
     ULONG Reserved;
+    /* The file, for cancellation by file: Tail.Overlay.OriginalFileObject is overwritten by
+     * Tail.Apc while the IRP is completing, and the IRP is still on its thread's list then. */
+    PFILE_OBJECT FileObject;
+    PIO_WORKITEM Detached; /* outlived its thread: the work item that finishes it (iocancel.c) */
 } IOP_IRP_CONTEXT, *PIOP_IRP_CONTEXT;
 
 extern POBJECT_TYPE IopDeviceObjectType, IopDriverObjectType, IopFileObjectType;
@@ -41,6 +47,9 @@ VOID IopDeleteDriver(PVOID Object);
 NTSTATUS IopSynchronousCall(PDEVICE_OBJECT DeviceObject, PIRP Irp, PKEVENT Event,
                             PIO_STATUS_BLOCK IoStatus);
 VOID IopAcquireFileObjectLock(PFILE_OBJECT FileObject);
+BOOLEAN IopCancelSynchronousRequest(PETHREAD Thread, PIRP Irp);
+BOOLEAN IopDeferDetachedCompletion(PIRP Irp);
+VOID IopFinishDetachedRequest(PIRP Irp);
 VOID IopReleaseFileObjectLock(PFILE_OBJECT FileObject);
 NTSTATUS IopOpenDevice(PUNICODE_STRING Name, ACCESS_MASK DesiredAccess, ULONG Attributes,
                        ULONG ShareAccess, ULONG Disposition, ULONG CreateOptions,

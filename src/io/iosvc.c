@@ -176,6 +176,7 @@ static NTSTATUS IopBeginRequest(HANDLE FileHandle, ACCESS_MASK Access, HANDLE Ev
     Request->Irp->RequestorMode = Mode;
     Request->Irp->UserIosb = IoStatusBlock;
     Request->Irp->UserEvent = Request->Event;
+    Request->Context->FileObject = Request->FileObject;
     /* An asynchronous request's IRP owns the file reference; a synchronous one keeps it here
      * until the request is over. */
     if (!Request->Synchronous)
@@ -224,9 +225,18 @@ static NTSTATUS IopSendRequest(IOP_REQUEST *Request, KPROCESSOR_MODE Mode)
     Status = IoCallDriver(Request->Device, Request->Irp);
     if (Synchronous) {
         if (Status == STATUS_PENDING) {
-            KeWaitForSingleObject(&FileObject->Event, Executive, Mode,
-                                  (FileObject->Flags & FO_ALERTABLE_IO) != 0, NULL);
+            PIRP Irp = Request->Irp; /* only compared from here on: it may be gone */
+            NTSTATUS Wait = KeWaitForSingleObject(&FileObject->Event, Executive, Mode,
+                                                  (FileObject->Flags & FO_ALERTABLE_IO) != 0,
+                                                  NULL);
             Status = FileObject->FinalStatus;
+            /* An alert, a user APC or termination ended the wait: the request is cancelled
+             * and waited for, so that nothing of it outlives the call. */
+            if (Wait != STATUS_SUCCESS) {
+                IopCancelSynchronousRequest(Thread, Irp);
+                KeWaitForSingleObject(&FileObject->Event, Executive, KernelMode, FALSE, NULL);
+                Status = Wait == STATUS_THREAD_IS_TERMINATING ? FileObject->FinalStatus : Wait;
+            }
         }
         IopReleaseFileObjectLock(FileObject);
         ObfDereferenceObject(FileObject);

@@ -142,9 +142,12 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
 {
     PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
     NTSTATUS Status = Irp->IoStatus.Status;
+    /* The requester's status block or buffer may be gone (see iocancel.c): the result is not
+     * written to them. */
+    BOOLEAN Gone = (Irp->AllocationFlags & IOP_IRP_REQUESTER_GONE) != 0;
 
     if (Irp->Flags & IRP_BUFFERED_IO) {
-        if ((Irp->Flags & IRP_INPUT_OPERATION) && !NT_ERROR(Status) &&
+        if ((Irp->Flags & IRP_INPUT_OPERATION) && !NT_ERROR(Status) && !Gone &&
             Irp->IoStatus.Information != 0 && Irp->UserBuffer && Irp->AssociatedIrp.SystemBuffer) {
             SIZE_T Length = Irp->IoStatus.Information;
             if (Context && Length > Context->UserBufferLength)
@@ -168,7 +171,7 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
     /* An error that did not pend was returned by the dispatch routine itself: the caller
      * learns it from the return value; no status block or event is touched. */
     if (!(NT_ERROR(Status) && !Irp->PendingReturned)) {
-        if (Irp->UserIosb) {
+        if (Irp->UserIosb && !Gone) {
             if (Irp->RequestorMode == UserMode && !(Irp->Flags & IRP_CREATE_OPERATION))
                 MmpCopyToUser(Irp->UserIosb, &Irp->IoStatus, sizeof(IO_STATUS_BLOCK));
             else
@@ -188,11 +191,23 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
         NtkLock(&Thread->IrpListLock);
         RemoveEntryList(&Irp->ThreadListEntry);
         InitializeListHead(&Irp->ThreadListEntry);
+        if (Thread->IrpListEmptyEvent && IsListEmpty(&Thread->IrpList))
+            KeSetEvent(Thread->IrpListEmptyEvent, 0, FALSE);
         NtkUnlock(&Thread->IrpListLock);
     }
     if (FileObject && (Irp->AllocationFlags & IOP_IRP_FILE_REFERENCED))
         ObfDereferenceObject(FileObject);
+    if (Thread && (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED)) {
+        if (Context && Context->Detached)
+            IoFreeWorkItem(Context->Detached);
+        ObfDereferenceObject(Thread);
+    }
     IoFreeIrp(Irp);
+}
+
+VOID IopFinishDetachedRequest(PIRP Irp)
+{
+    IopFinishRequest(Irp, Irp->Tail.Overlay.OriginalFileObject, Irp->Tail.Overlay.Thread);
 }
 
 static VOID IopCompletionApc(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
@@ -212,6 +227,13 @@ static VOID IopCompleteRequest(PIRP Irp)
 {
     PFILE_OBJECT FileObject = Irp->Tail.Overlay.OriginalFileObject;
     PETHREAD Thread = Irp->Tail.Overlay.Thread;
+    /* Its thread has exited (iocancel.c): no APC, and the last references it drops (thread,
+     * process, file) are not dropped at raised IRQL. */
+    if (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED) {
+        if (!IopDeferDetachedCompletion(Irp))
+            IopFinishRequest(Irp, FileObject, Thread);
+        return;
+    }
     if (Thread != NULL && Thread != PsGetCurrentEThread() &&
         Thread->Tcb.ExecutingMode == KernelMode && Thread->CanExit) {
         KeInitializeApc(&Irp->Tail.Apc, &Thread->Tcb, OriginalApcEnvironment, IopCompletionApc,

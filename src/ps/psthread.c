@@ -114,6 +114,9 @@ static VOID PspThreadRundown(PETHREAD Thread)
                          Thread->SystemThread ? (PVOID)Thread->SystemStart
                                               : (PVOID)Thread->UserStart,
                          (ULONG_PTR)Thread, 0);
+    /* Its pending I/O is cancelled and waited for first, while its APCs can still run and
+     * before anything else here could deliver one (see IopCancelThreadIo). */
+    IopCancelThreadIo(Thread);
     KiAbandonMutants(&Thread->Tcb);
     KiRundownApcs(&Thread->Tcb);
     Thread->Terminated = TRUE;
@@ -241,6 +244,34 @@ VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
             KiWakeForTermination(&Thread->Tcb);
     }
     pthread_mutex_unlock(&PspProcessLock);
+}
+
+NTSTATUS PspReferenceProcessThreads(PEPROCESS Process, PETHREAD **Threads, PULONG Count)
+{
+    PLIST_ENTRY Entry;
+    PETHREAD *Array;
+    ULONG n = 0, Size;
+    pthread_mutex_lock(&PspProcessLock);
+    for (Entry = Process->Pcb.ThreadListHead.Flink; Entry != &Process->Pcb.ThreadListHead;
+         Entry = Entry->Flink)
+        n++;
+    Size = n ? n : 1;
+    Array = ExAllocatePool2(POOL_FLAG_NON_PAGED, (SIZE_T)Size * sizeof(PETHREAD), 0x64726854);
+    if (Array == NULL) {
+        pthread_mutex_unlock(&PspProcessLock);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    n = 0;
+    for (Entry = Process->Pcb.ThreadListHead.Flink; Entry != &Process->Pcb.ThreadListHead;
+         Entry = Entry->Flink) {
+        /* A listed thread has not run down, so it still holds its own reference. */
+        Array[n] = CONTAINING_RECORD(Entry, ETHREAD, Tcb.ThreadListEntry);
+        ObfReferenceObject(Array[n++]);
+    }
+    pthread_mutex_unlock(&PspProcessLock);
+    *Threads = Array;
+    *Count = n;
+    return STATUS_SUCCESS;
 }
 
 /* A system thread still running code of an image that is going away. */

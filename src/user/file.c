@@ -1,5 +1,6 @@
-/* Files and devices: CreateFile, ReadFile, WriteFile, DeviceIoControl and overlapped I/O over
- * NtCreateFile, NtReadFile, NtWriteFile and NtDeviceIoControlFile. */
+/* Files and devices: CreateFile, ReadFile, WriteFile, DeviceIoControl, overlapped I/O and its
+ * cancellation over NtCreateFile, NtReadFile, NtWriteFile, NtDeviceIoControlFile and
+ * NtCancelIoFile(Ex). */
 #include "basep.h"
 
 #include <stdlib.h>
@@ -320,17 +321,27 @@ WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapp
     return FALSE;
 }
 
+/* Both only ask for the cancellation: a cancelled request completes with STATUS_CANCELLED
+ * (ERROR_OPERATION_ABORTED from GetOverlappedResult), or normally if it was too late. */
 WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile)
 {
-    UNREFERENCED_PARAMETER(hFile);
-    BasepNotImplemented("CancelIo");
-    return FALSE;
+    IO_STATUS_BLOCK IoStatus;
+    NTSTATUS Status = NtCancelIoFile(hFile, &IoStatus);
+    if (!NT_SUCCESS(Status)) {
+        BasepSetLastNtError(Status);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 WINBASEAPI BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
 {
-    UNREFERENCED_PARAMETER(hFile);
-    UNREFERENCED_PARAMETER(lpOverlapped);
-    BasepNotImplemented("CancelIoEx");
-    return FALSE;
+    IO_STATUS_BLOCK IoStatus;
+    /* The OVERLAPPED is the request's status block. STATUS_NOT_FOUND: ERROR_NOT_FOUND. */
+    NTSTATUS Status = NtCancelIoFileEx(hFile, (PIO_STATUS_BLOCK)lpOverlapped, &IoStatus);
+    if (!NT_SUCCESS(Status)) {
+        BasepSetLastNtError(Status);
+        return FALSE;
+    }
+    return TRUE;
 }

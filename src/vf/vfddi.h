@@ -312,6 +312,14 @@
     X(IoThreadToProcess, PASSIVE_LEVEL, DISPATCH_LEVEL)                                           \
     X(IoIsSystemThread, PASSIVE_LEVEL, DISPATCH_LEVEL)                                            \
     X(IoSetCompletionRoutineEx, PASSIVE_LEVEL, DISPATCH_LEVEL)                                    \
+    /* ---- ntk/ddk/csq.h: cancel-safe IRP queues ---- */                                        \
+    /* IoCsqInitialize(Ex): "Any level". */                                                       \
+    X(IoCsqInitialize, PASSIVE_LEVEL, HIGH_LEVEL)                                                 \
+    X(IoCsqInitializeEx, PASSIVE_LEVEL, HIGH_LEVEL)                                               \
+    X(IoCsqInsertIrp, PASSIVE_LEVEL, DISPATCH_LEVEL)                                              \
+    X(IoCsqInsertIrpEx, PASSIVE_LEVEL, DISPATCH_LEVEL)                                            \
+    X(IoCsqRemoveNextIrp, PASSIVE_LEVEL, DISPATCH_LEVEL)                                          \
+    X(IoCsqRemoveIrp, PASSIVE_LEVEL, DISPATCH_LEVEL)                                              \
     /* ---- memory manager ---- */                                                                \
     X(ProbeForRead, PASSIVE_LEVEL, APC_LEVEL)                                                     \
     X(ProbeForWrite, PASSIVE_LEVEL, APC_LEVEL)                                                    \

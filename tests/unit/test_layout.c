@@ -442,6 +442,23 @@ int main(void)
     CHECK_EQ(offsetof(IRP, IoRingContext), 0x48);
     CHECK_EQ(offsetof(IRP, Overlay.AsynchronousParameters.IoRing), 0x60);
 
+    /* Cancel-safe queues: IO_CSQ_IRP_CONTEXT, IO_CSQ (wdm.h). */
+    CHECK_EQ(sizeof(IO_CSQ_IRP_CONTEXT), 0x18);
+    CHECK_EQ(offsetof(IO_CSQ_IRP_CONTEXT, Type), 0x0);
+    CHECK_EQ(offsetof(IO_CSQ_IRP_CONTEXT, Irp), 0x8);
+    CHECK_EQ(offsetof(IO_CSQ_IRP_CONTEXT, Csq), 0x10);
+    CHECK_EQ(sizeof(IO_CSQ), 0x40);
+    CHECK_EQ(offsetof(IO_CSQ, Type), 0x0);
+    CHECK_EQ(offsetof(IO_CSQ, CsqInsertIrp), 0x8);
+    CHECK_EQ(offsetof(IO_CSQ, CsqRemoveIrp), 0x10);
+    CHECK_EQ(offsetof(IO_CSQ, CsqPeekNextIrp), 0x18);
+    CHECK_EQ(offsetof(IO_CSQ, CsqAcquireLock), 0x20);
+    CHECK_EQ(offsetof(IO_CSQ, CsqReleaseLock), 0x28);
+    CHECK_EQ(offsetof(IO_CSQ, CsqCompleteCanceledIrp), 0x30);
+    CHECK_EQ(offsetof(IO_CSQ, ReservePointer), 0x38);
+    CHECK_EQ(IO_TYPE_CSQ_IRP_CONTEXT, 1);
+    CHECK_EQ(IO_TYPE_CSQ, 2);
+    CHECK_EQ(IO_TYPE_CSQ_EX, 3);
     /* IO_STACK_LOCATION */
     CHECK_EQ(sizeof(IO_STACK_LOCATION), 0x48);
     CHECK_EQ(offsetof(IO_STACK_LOCATION, MajorFunction), 0x0);
