@@ -6,6 +6,7 @@
 #include "ntkp.h"
 #include "kdp.h"
 #include "sehp.h"
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -15,6 +16,33 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Under AddressSanitizer, a call to a function that does not return (siglongjmp, _exit, the
+ * parking loop) first asks ASan to unpoison the stack; on a signal stack that takes ASan's
+ * allocator lock, which a frozen thread may hold forever. The signal handlers and the ways out
+ * of a phase are therefore not instrumented, jump with glibc's own siglongjmp (ASan's wrapper
+ * does the same unpoisoning) and unpoison exactly the frames they drop themselves. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KD_ASAN 1
+#endif
+#endif
+#ifdef KD_ASAN
+#define KD_NOT_INSTRUMENTED __attribute__((no_sanitize("address")))
+void __asan_unpoison_memory_region(void const volatile *Address, size_t Size);
+static void (*KdpGlibcSiglongjmp)(sigjmp_buf, int);
+
+__attribute__((constructor)) static void KdpFindGlibcSiglongjmp(void)
+{
+    void *Libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+    if (Libc)
+        KdpGlibcSiglongjmp = (void (*)(sigjmp_buf, int))dlsym(Libc, "siglongjmp");
+}
+#else
+#define KD_NOT_INSTRUMENTED
+#endif
 
 #define KD_FREEZE_SIGNAL (SIGRTMIN + 6)
 #define KD_TIMER_SIGNAL (SIGRTMIN + 7)
@@ -31,6 +59,7 @@ static volatile LONG KdpConcurrentNext;
 
 typedef struct _KD_RECOVERY {
     sigjmp_buf Frame;
+    ULONG_PTR StackTop; /* the protecting frame: what a jump back drops lies below it */
     ULONGLONG Deadline; /* CLOCK_MONOTONIC ns */
     PCSTR What;
 } KD_RECOVERY;
@@ -116,7 +145,14 @@ VOID KdpCaptureRegisters(PKD_REGISTERS Registers, const VOID *UContext)
 
 /* ---- Ending ---- */
 
-static DECLSPEC_NORETURN VOID KdpEmergencyExit(PCSTR Why)
+static KD_NOT_INSTRUMENTED DECLSPEC_NORETURN VOID KdpExit(int Code)
+{
+    /* The system call itself: no exit handlers, no sanitizer hooks, whatever is locked. */
+    for (;;)
+        syscall(SYS_exit_group, Code);
+}
+
+static KD_NOT_INSTRUMENTED DECLSPEC_NORETURN VOID KdpEmergencyExit(PCSTR Why)
 {
     int Code = KdpBugCheck ? KdpBugCheck->ExitCode : KD_EXIT_BUGCHECK;
     KdpDumpAbandon();
@@ -125,17 +161,17 @@ static DECLSPEC_NORETURN VOID KdpEmergencyExit(PCSTR Why)
     KdpSay("; the kernel stops with:\n");
     if (KdpBugCheck && KdpBugCheck->StopLine[0])
         KdpSay(KdpBugCheck->StopLine);
-    _exit(Code);
+    KdpExit(Code);
 }
 
-VOID KdpFinishBugCheck(VOID)
+KD_NOT_INSTRUMENTED VOID KdpFinishBugCheck(VOID)
 {
-    _exit(KdpBugCheck ? KdpBugCheck->ExitCode : KD_EXIT_BUGCHECK);
+    KdpExit(KdpBugCheck ? KdpBugCheck->ExitCode : KD_EXIT_BUGCHECK);
 }
 
 /* ---- Signal handlers ---- */
 
-static DECLSPEC_NORETURN VOID KdpParkHere(const VOID *UContext)
+static KD_NOT_INSTRUMENTED DECLSPEC_NORETURN VOID KdpParkHere(const VOID *UContext)
 {
     sigset_t All;
     LONG Slot = __atomic_fetch_add(&KdpFrozenNext, 1, __ATOMIC_SEQ_CST);
@@ -151,7 +187,7 @@ static DECLSPEC_NORETURN VOID KdpParkHere(const VOID *UContext)
         sigsuspend(&All);
 }
 
-static void KdpFreezeHandler(int Signal, siginfo_t *Info, void *UContext)
+static KD_NOT_INSTRUMENTED void KdpFreezeHandler(int Signal, siginfo_t *Info, void *UContext)
 {
     (void)Signal;
     /* Only our own tgkill counts; and the bugchecking thread never parks. */
@@ -161,15 +197,37 @@ static void KdpFreezeHandler(int Signal, siginfo_t *Info, void *UContext)
     KdpParkHere(UContext);
 }
 
-static VOID KdpRecover(int Reason)
+/* Back to the innermost protected phase. Sp: the stack pointer of the code being left (the
+ * interrupted context's in a signal handler; 0: this function's own frame). */
+static KD_NOT_INSTRUMENTED VOID KdpRecover(int Reason, ULONG_PTR Sp)
 {
     LONG Depth = KdpRecoveryDepth;
     if (Depth <= 0)
         return;
+#ifdef KD_ASAN
+    if (KdpGlibcSiglongjmp) {
+        ULONG_PTR Top = KdpRecovery[Depth - 1].StackTop;
+        stack_t Alternate;
+        if (Sp == 0)
+            Sp = (ULONG_PTR)__builtin_frame_address(0);
+        if (Sp < Top && Top - Sp < ((ULONG_PTR)256 << 20))
+            __asan_unpoison_memory_region((PVOID)Sp, Top - Sp);
+        if (sigaltstack(NULL, &Alternate) == 0 && (Alternate.ss_flags & SS_ONSTACK))
+            __asan_unpoison_memory_region(Alternate.ss_sp, Alternate.ss_size);
+        KdpGlibcSiglongjmp(KdpRecovery[Depth - 1].Frame, Reason);
+    }
+#else
+    (void)Sp;
+#endif
     siglongjmp(KdpRecovery[Depth - 1].Frame, Reason);
 }
 
-static void KdpFaultHandler(int Signal, siginfo_t *Info, void *UContext)
+static ULONG_PTR KdpInterruptedSp(const VOID *UContext)
+{
+    return (ULONG_PTR)((const ucontext_t *)UContext)->uc_mcontext.gregs[REG_RSP];
+}
+
+static KD_NOT_INSTRUMENTED void KdpFaultHandler(int Signal, siginfo_t *Info, void *UContext)
 {
     (void)Info;
     if (KdpGetTid() != KdpOwnerTid) {
@@ -177,17 +235,16 @@ static void KdpFaultHandler(int Signal, siginfo_t *Info, void *UContext)
         KdpParkHere(UContext);
     }
     KdpLastSignal = Signal;
-    KdpRecover(KD_PROTECT_FAULT);
+    KdpRecover(KD_PROTECT_FAULT, KdpInterruptedSp(UContext));
     KdpEmergencyExit("a fault outside any phase of the bug check");
 }
 
 static VOID KdpArmTimer(ULONGLONG Deadline);
 
-static void KdpTimerHandler(int Signal, siginfo_t *Info, void *UContext)
+static KD_NOT_INSTRUMENTED void KdpTimerHandler(int Signal, siginfo_t *Info, void *UContext)
 {
     (void)Signal;
     (void)Info;
-    (void)UContext;
     if (KdpGetTid() != KdpOwnerTid || KdpRecoveryDepth <= 0 ||
         KdpNow() < KdpRecovery[KdpRecoveryDepth - 1].Deadline)
         return;
@@ -195,10 +252,10 @@ static void KdpTimerHandler(int Signal, siginfo_t *Info, void *UContext)
         KdpArmTimer(KdpNow() + 2000000ULL);
         return;
     }
-    KdpRecover(KD_PROTECT_TIMEOUT);
+    KdpRecover(KD_PROTECT_TIMEOUT, KdpInterruptedSp(UContext));
 }
 
-static void KdpDeadlineHandler(int Signal)
+static KD_NOT_INSTRUMENTED void KdpDeadlineHandler(int Signal)
 {
     (void)Signal;
     KdpEmergencyExit("the bug check did not finish within its deadline");
@@ -280,6 +337,7 @@ ULONG KdpProtect(PCSTR What, ULONG TimeoutMs, KD_PROTECTED_ROUTINE Routine, PVOI
         Deadline = KdpRecovery[Depth - 1].Deadline;
     Level->Deadline = Deadline;
     Level->What = What;
+    Level->StackTop = (ULONG_PTR)__builtin_frame_address(0);
     Reason = sigsetjmp(Level->Frame, 1);
     if (Reason == 0) {
         KdpRecoveryDepth = Depth + 1;
@@ -317,7 +375,8 @@ PCSTR KdpProtectReason(ULONG Reason)
 
 /* ---- Bug checks during the bug check ---- */
 
-VOID KdpNestedBugCheck(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4)
+KD_NOT_INSTRUMENTED VOID KdpNestedBugCheck(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
+                                           ULONG_PTR P4)
 {
     PKD_BUGCHECK BugCheck = KdpBugCheck;
     LONG Depth = KdpRecoveryDepth;
@@ -335,11 +394,12 @@ VOID KdpNestedBugCheck(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULO
     }
     KdpLog("ntk: bug check 0x%08X (0x%p, 0x%p, 0x%p, 0x%p) while stopping, in %s\n", Code,
            (PVOID)P1, (PVOID)P2, (PVOID)P3, (PVOID)P4, During);
-    KdpRecover(KD_PROTECT_NESTED);
+    KdpRecover(KD_PROTECT_NESTED, 0);
     KdpEmergencyExit("a bug check while the kernel was stopping");
 }
 
-VOID KdpConcurrentBugCheck(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4)
+KD_NOT_INSTRUMENTED VOID KdpConcurrentBugCheck(ULONG Code, ULONG_PTR P1, ULONG_PTR P2,
+                                               ULONG_PTR P3, ULONG_PTR P4)
 {
     PKD_BUGCHECK BugCheck = KiActiveBugCheck;
     LONG Slot = __atomic_fetch_add(&KdpConcurrentNext, 1, __ATOMIC_SEQ_CST);
