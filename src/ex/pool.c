@@ -38,6 +38,17 @@ typedef struct _POOL_HEADER {
 _Static_assert(sizeof(POOL_HEADER) == 16, "x64 pool header is 16 bytes");
 _Static_assert(sizeof(POOL_TRACK) % 16 == 0, "blocks stay 16-byte aligned");
 
+/* An arena is aligned on its size, so a block finds its arena; the arena's first unit says
+ * how far blocks have been carved, so a free can check the block after it. */
+typedef struct _POOL_ARENA {
+    ULONG_PTR Magic;     /* POOL_ARENA_MAGIC ^ the arena's address */
+    PUCHAR CarvedEnd;
+} POOL_ARENA;
+#define POOL_ARENA_MAGIC 0x414E4552414B544EULL /* 'NTKARENA' */
+#define POOL_SLACK_PATTERN 0xB7               /* after a block's last byte, up to its unit */
+
+_Static_assert(sizeof(POOL_ARENA) == POOL_UNIT, "the arena header is one unit");
+
 static NTK_LOCK ExpPoolLock = NTK_LOCK_INIT;
 static PVOID ExpFreeLists[POOL_CLASSES];
 static PUCHAR ExpArenaNext, ExpArenaEnd;
@@ -207,6 +218,46 @@ static POOL_TRACK *ExpTrack(PVOID Block)
     return (POOL_TRACK *)ExpHeader(Block) - 1;
 }
 
+static ULONG_PTR ExpArenaOf(const VOID *Address)
+{
+    return (ULONG_PTR)Address & ~(ULONG_PTR)(POOL_ARENA_SIZE - 1);
+}
+
+/* An arena aligned on its size: twice the size reserved, the unaligned ends given back. */
+static POOL_ARENA *ExpNewArena(VOID)
+{
+    PUCHAR Raw = MmpReserveSystemPages(2 * POOL_ARENA_SIZE), Aligned;
+    POOL_ARENA *Arena;
+    if (Raw == NULL)
+        return NULL;
+    Aligned = (PUCHAR)ExpArenaOf(Raw + POOL_ARENA_SIZE - 1);
+    if (Aligned > Raw)
+        MmpReleaseSystemPages(Raw, (SIZE_T)(Aligned - Raw));
+    if (Aligned + POOL_ARENA_SIZE < Raw + 2 * POOL_ARENA_SIZE)
+        MmpReleaseSystemPages(Aligned + POOL_ARENA_SIZE,
+                              (SIZE_T)(Raw + 2 * POOL_ARENA_SIZE - Aligned - POOL_ARENA_SIZE));
+    Arena = (POOL_ARENA *)Aligned;
+    Arena->Magic = POOL_ARENA_MAGIC ^ (ULONG_PTR)Arena;
+    Arena->CarvedEnd = (PUCHAR)(Arena + 1);
+    return Arena;
+}
+
+/* The arena that holds Address, or NULL if it lies in none (a large block, a stray pointer). */
+static POOL_ARENA *ExpFindArena(const VOID *Address)
+{
+    POOL_ARENA *Arena = (POOL_ARENA *)ExpArenaOf(Address);
+    if (MmpTouchUserRange(Arena, sizeof(*Arena), FALSE) != STATUS_SUCCESS ||
+        Arena->Magic != (POOL_ARENA_MAGIC ^ (ULONG_PTR)Arena))
+        return NULL;
+    return (PUCHAR)Address < Arena->CarvedEnd ? Arena : NULL;
+}
+
+static BOOLEAN ExpHeaderValid(const POOL_HEADER *Header, const VOID *Block)
+{
+    return Header->Magic == (POOL_MAGIC ^ (ULONG)(ULONG_PTR)Block) &&
+           (Header->State == POOL_STATE_ALLOCATED || Header->State == POOL_STATE_FREE);
+}
+
 /* Allocates with the pool lock held; returns the block or NULL. */
 static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
 {
@@ -222,13 +273,15 @@ static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
             return Base + POOL_OVERHEAD;
         }
         if (ExpArenaNext == NULL || ExpArenaNext + Bytes > ExpArenaEnd) {
-            ExpArenaNext = MmpReserveSystemPages(POOL_ARENA_SIZE);
-            if (ExpArenaNext == NULL)
+            POOL_ARENA *Arena = ExpNewArena();
+            if (Arena == NULL)
                 return NULL;
-            ExpArenaEnd = ExpArenaNext + POOL_ARENA_SIZE;
+            ExpArenaNext = (PUCHAR)(Arena + 1);
+            ExpArenaEnd = (PUCHAR)Arena + POOL_ARENA_SIZE;
         }
         Base = ExpArenaNext;
         ExpArenaNext += Bytes;
+        ((POOL_ARENA *)ExpArenaOf(Base))->CarvedEnd = ExpArenaNext;
         return Base + POOL_OVERHEAD;
     }
     /* Large: page-aligned data after a front page that holds the track and the header. */
@@ -285,6 +338,11 @@ PVOID ExpAllocatePoolEx(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PV
     InsertTailList(&ExpLiveBlocks, &Track->Live);
     ExpAccount(Tag, PoolType, Size, TRUE);
     NtkUnlock(&ExpPoolLock);
+    if (!Large) {
+        PUCHAR Slack = (PUCHAR)Block + Size, End = (PUCHAR)Block - POOL_OVERHEAD + Units * POOL_UNIT;
+        while (Slack < End)
+            *Slack++ = POOL_SLACK_PATTERN;
+    }
     if (Zero)
         memset(Block, 0, Size);
     return Block;
@@ -293,6 +351,48 @@ PVOID ExpAllocatePoolEx(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PV
 PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller)
 {
     return ExpAllocatePoolEx(PoolType, Size, Tag, Zero, Caller, 0);
+}
+
+/* The block after another: its header, and if it is allocated, its tracking links (what an
+ * overrun reaches first). */
+static BOOLEAN ExpNeighbourIntact(PVOID Next)
+{
+    POOL_HEADER *Header = ExpHeader(Next);
+    PLIST_ENTRY Live = &ExpTrack(Next)->Live;
+    if (!ExpHeaderValid(Header, Next))
+        return FALSE;
+    if (Header->State != POOL_STATE_ALLOCATED)
+        return TRUE;
+    return MmpTouchUserRange(Live->Flink, sizeof(LIST_ENTRY), FALSE) == STATUS_SUCCESS &&
+           MmpTouchUserRange(Live->Blink, sizeof(LIST_ENTRY), FALSE) == STATUS_SUCCESS &&
+           Live->Flink->Blink == Live && Live->Blink->Flink == Live;
+}
+
+/* On free, pool lock held: the bytes after the block up to its unit still hold their pattern
+ * (an overrun smaller than a unit), and the next block's header is intact (a larger one). */
+static VOID ExpCheckNeighbours(PVOID Block, POOL_HEADER *Header, POOL_TRACK *Track)
+{
+    PUCHAR Slack = (PUCHAR)Block + Track->Requested;
+    PUCHAR Next = (PUCHAR)Block - POOL_OVERHEAD + (SIZE_T)Header->Units * POOL_UNIT;
+    POOL_ARENA *Arena = (POOL_ARENA *)ExpArenaOf(Block);
+    for (; Slack < Next; Slack++) {
+        if (*Slack != POOL_SLACK_PATTERN) {
+            ULONG_PTR Value = *Slack;
+            NtkUnlock(&ExpPoolLock);
+            KdpLog("ntk: pool: the block at %p (%Iu bytes, tag 0x%08X) was written past its end "
+                   "(at %p)\n",
+                   Block, Track->Requested, Header->Tag, Slack);
+            KeBugCheckEx(BAD_POOL_HEADER, 0x21, (ULONG_PTR)Block, Track->Requested, Value);
+        }
+    }
+    if (Next < Arena->CarvedEnd && !ExpNeighbourIntact(Next + POOL_OVERHEAD)) {
+        NtkUnlock(&ExpPoolLock);
+        KdpLog("ntk: pool: the header after the block at %p (%Iu bytes, tag 0x%08X) is "
+               "overwritten: an overrun of this block\n",
+               Block, Track->Requested, Header->Tag);
+        KeBugCheckEx(BAD_POOL_HEADER, 0x5, (ULONG_PTR)Header, 0,
+                     (ULONG_PTR)ExpHeader(Next + POOL_OVERHEAD));
+    }
 }
 
 VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
@@ -309,8 +409,13 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
         KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
     Header = ExpHeader(Block);
     if (MmpTouchUserRange(Header, sizeof(*Header), FALSE) != STATUS_SUCCESS ||
-        Header->Magic != (POOL_MAGIC ^ (ULONG)(ULONG_PTR)Block))
+        Header->Magic != (POOL_MAGIC ^ (ULONG)(ULONG_PTR)Block)) {
+        /* Inside an arena, where blocks are, the header was overwritten (or the pointer is
+         * inside a block); elsewhere it was never a pool block. */
+        if (ExpFindArena(Block))
+            KeBugCheckEx(BAD_POOL_HEADER, 0x20, (ULONG_PTR)Header, 0, 0);
         KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
+    }
     if (Irql > DISPATCH_LEVEL || (Header->PoolType && Irql > APC_LEVEL))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Header->PoolType ? 0x11 : 0x12, Irql,
                      Header->PoolType, (ULONG_PTR)Block);
@@ -325,6 +430,8 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
         KeBugCheckEx(BAD_POOL_CALLER, 0x0A, (ULONG_PTR)Block, Actual, Tag);
     }
     Track = ExpTrack(Block);
+    if (!Header->Large)
+        ExpCheckNeighbours(Block, Header, Track);
     RemoveEntryList(&Track->Live);
     ExpAccount(Header->Tag, Header->PoolType, Track->Requested, FALSE);
     Header->State = POOL_STATE_FREE;

@@ -710,6 +710,39 @@ static DECLSPEC_NOINLINE NTSTATUS BugZeroSize(PDEVICE_OBJECT DeviceObject, PIRP 
     return BugComplete(Irp, STATUS_SUCCESS);
 }
 
+/* The normal pool: 13 bytes get a 16-byte unit; writing byte 13 changes the slack, seen when
+ * the block is freed. */
+static DECLSPEC_NOINLINE NTSTATUS BugPoolSlack(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = ExAllocatePool2(POOL_FLAG_NON_PAGED, 13, BUGDRV_TAG);
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Block[13] = 0;
+    ExFreePoolWithTag(Block, BUGDRV_TAG); /* SITE(pool_slack) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+/* Two neighbours; the first is overrun by 64 bytes, over the second's header. */
+static DECLSPEC_NOINLINE NTSTATUS BugPoolOverrun(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR First = ExAllocatePool2(POOL_FLAG_NON_PAGED, 32, BUGDRV_TAG);
+    PUCHAR Second = ExAllocatePool2(POOL_FLAG_NON_PAGED, 32, BUGDRV_TAG);
+    UNREFERENCED_PARAMETER(DeviceObject);
+    DbgPrint("bugdrv: blocks at %p and %p\n", First, Second);
+    RtlFillMemory(First, 32 + 64, 0x55);
+    ExFreePoolWithTag(First, BUGDRV_TAG); /* SITE(pool_overrun) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+/* An underrun into the block's own header. */
+static DECLSPEC_NOINLINE NTSTATUS BugPoolBadHeader(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PUCHAR Block = ExAllocatePool2(POOL_FLAG_NON_PAGED, 48, BUGDRV_TAG);
+    UNREFERENCED_PARAMETER(DeviceObject);
+    RtlZeroMemory(Block - 8, 8);
+    ExFreePoolWithTag(Block, BUGDRV_TAG); /* SITE(pool_bad_header) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
 typedef NTSTATUS (*BUG_CRASH_ROUTINE)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 
 static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
@@ -766,6 +799,9 @@ static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
     [BUGDRV_special_system] = BugSpecialSystem,
     [BUGDRV_special_leak] = BugSpecialLeak,
     [BUGDRV_zero_size] = BugZeroSize,
+    [BUGDRV_pool_slack] = BugPoolSlack,
+    [BUGDRV_pool_overrun] = BugPoolOverrun,
+    [BUGDRV_pool_bad_header] = BugPoolBadHeader,
 };
 
 static NTSTATUS BugCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)

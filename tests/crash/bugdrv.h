@@ -62,7 +62,10 @@
     X(special_free_twice)                                                                         \
     X(special_system)                                                                             \
     X(special_leak)                                                                               \
-    X(zero_size)
+    X(zero_size)                                                                                  \
+    X(pool_slack)                                                                                 \
+    X(pool_overrun)                                                                               \
+    X(pool_bad_header)
 
 #define BUGDRV_ENUM(name) BUGDRV_##name,
 enum { BUGDRV_CASES(BUGDRV_ENUM) BUGDRV_CASE_COUNT };

@@ -123,6 +123,25 @@ static const NTK_SUBTYPE_TEXT NtkSubtypesC2[] = {
     { 0, NULL, { NULL, NULL, NULL, NULL }, NULL },
 };
 
+static const NTK_SUBTYPE_TEXT NtkSubtypes19[] = {
+    { 0x05, "Freeing a block found the header (or tracking links) of the block after it "
+            "overwritten: the block being freed, or one before it, was overrun.",
+      { "0x05", "the freed block's header", P_NONE, "the damaged header that follows" },
+      "Check the writes into the freed block against its size; rerun with --special-pool "
+      "DRIVER to stop at the writing instruction." },
+    { 0x20, "A block's own pool header is damaged (or the address freed lies inside a block, "
+            "not at its start).",
+      { "0x20", "the header found before the address freed", P_NONE, P_NONE },
+      "Free exactly the pointer the allocation returned; look for an underrun of this block "
+      "or an overrun of the one before it." },
+    { 0x21, "The bytes right after a block, up to the pool's 16-byte unit, were written: an "
+            "overrun by a few bytes.",
+      { "0x21", "the block freed", "the bytes allocated", "the changed byte found after it" },
+      "Look for an off-by-one write past the end of the block (a terminator not counted in "
+      "the size); --special-pool DRIVER catches it at the instruction." },
+    { 0, NULL, { NULL, NULL, NULL, NULL }, NULL },
+};
+
 static const NTK_SUBTYPE_TEXT NtkSubtypesC1[] = {
     { 0x20, "A special pool block was freed that is not allocated: freed twice, or never "
             "allocated.",
@@ -267,6 +286,10 @@ static const NTK_BUGCODE_TEXT NtkTexts[] = {
     { 0x1A, "Memory management found an inconsistency (ntk: an MDL's pages).",
       { "the subtype", "details", "details", "details" },
       "Check MDL building, locking and unlocking around the stack below.", 0, NULL },
+    { 0x19, "The pool found its own bookkeeping damaged while freeing a block: a driver wrote "
+            "outside a block it allocated.",
+      { "the subtype", "see the subtype", "see the subtype", "see the subtype" },
+      "See the subtype below.", 1, NtkSubtypes19 },
     { 0x1E,
       "Kernel-mode code raised an exception that nothing handled: an access violation, a "
       "breakpoint (DbgBreakPoint, a failed ASSERT) with no debugger, an assertion failure "
