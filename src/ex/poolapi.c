@@ -2,6 +2,7 @@
  * each block to the driver that asked for it (the verifier's leak check uses it). */
 #include "ntkp.h"
 #include "../vf/vfddi.h"
+#include "securepool.h"
 
 PVOID ExpAllocatePool(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller);
 VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag);
@@ -41,6 +42,24 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
     VF_CHECK_IRQL(ExAllocatePool2);
     return ExpAllocate2(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
+}
+
+/* As ExAllocatePool2, with extended parameters; a secure-pool parameter allocates from that
+ * pool instead (securepool.c). */
+PVOID ExAllocatePool3(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag,
+                      PCPOOL_EXTENDED_PARAMETER ExtendedParameters, ULONG ExtendedParametersCount)
+{
+    VF_CHECK_IRQL(ExAllocatePool3);
+    const POOL_EXTENDED_PARAMS_SECURE_POOL *Secure;
+    BOOLEAN Raise = (Flags & POOL_FLAG_RAISE_ON_FAILURE) != 0;
+    PVOID Block;
+    if (Tag == 0 || !ExpCheckPoolExtendedParameters(Flags, ExtendedParameters,
+                                                    ExtendedParametersCount, &Secure))
+        return ExpRaiseOrNull(Raise);
+    if (Secure == NULL)
+        return ExpAllocate2(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
+    Block = ExpAllocateSecurePool(NumberOfBytes, Tag, Secure);
+    return Block ? Block : ExpRaiseOrNull(Raise);
 }
 
 PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
@@ -97,22 +116,26 @@ PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 VOID ExFreePool(PVOID P)
 {
     VF_CHECK_IRQL(ExFreePool);
+    ExpRejectSecurePoolFree(P);
     ExpFreePool(P, 0, FALSE);
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
     VF_CHECK_IRQL(ExFreePoolWithTag);
+    ExpRejectSecurePoolFree(P);
     ExpFreePool(P, Tag, Tag != 0);
 }
 
-VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedParametersCount)
+VOID ExFreePool2(PVOID P, ULONG Tag, PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+                 ULONG ExtendedParametersCount)
 {
     VF_CHECK_IRQL(ExFreePool2);
-    UNREFERENCED_PARAMETER(ExtendedParameters);
-    if (ExtendedParametersCount != 0) {
-        KdpLog("ntk: ExFreePool2 with extended parameters (secure pools) is not implemented\n");
-        KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)P, 0, 0);
+    /* Extended parameters are for secure allocations only (securepool.c). */
+    if (ExtendedParametersCount != 0 || ExtendedParameters != NULL) {
+        ExpFreeSecurePool(P, Tag, ExtendedParameters, ExtendedParametersCount);
+        return;
     }
+    ExpRejectSecurePoolFree(P);
     ExpFreePool(P, Tag, Tag != 0);
 }
