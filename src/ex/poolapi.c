@@ -23,15 +23,21 @@ static PVOID ExpRaiseOrNull(BOOLEAN Raise)
     return NULL;
 }
 
+/* Exactly one pool kind; unknown required flags are an invalid request. */
+static BOOLEAN ExpValidPool2Flags(POOL_FLAGS Flags)
+{
+    POOL_FLAGS Kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
+    return (Kind == POOL_FLAG_NON_PAGED || Kind == POOL_FLAG_NON_PAGED_EXECUTE ||
+            Kind == POOL_FLAG_PAGED) &&
+           !(Flags & EXP_POOL2_UNKNOWN_REQUIRED);
+}
+
 static PVOID ExpAllocate2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PVOID Caller)
 {
     POOL_FLAGS Kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
     BOOLEAN Raise = (Flags & POOL_FLAG_RAISE_ON_FAILURE) != 0;
     PVOID Block;
-    /* Exactly one pool kind; unknown required flags are an invalid request. */
-    if ((Kind != POOL_FLAG_NON_PAGED && Kind != POOL_FLAG_NON_PAGED_EXECUTE &&
-         Kind != POOL_FLAG_PAGED) ||
-        (Flags & EXP_POOL2_UNKNOWN_REQUIRED))
+    if (!ExpValidPool2Flags(Flags))
         return ExpRaiseOrNull(Raise);
     Block = ExpAllocatePool(Kind == POOL_FLAG_PAGED, NumberOfBytes, Tag,
                             (Flags & POOL_FLAG_UNINITIALIZED) == 0, Caller);
@@ -53,8 +59,9 @@ PVOID ExAllocatePool3(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag,
     const POOL_EXTENDED_PARAMS_SECURE_POOL *Secure;
     BOOLEAN Raise = (Flags & POOL_FLAG_RAISE_ON_FAILURE) != 0;
     PVOID Block;
-    if (Tag == 0 || !ExpCheckPoolExtendedParameters(Flags, ExtendedParameters,
-                                                    ExtendedParametersCount, &Secure))
+    if (Tag == 0 || !ExpValidPool2Flags(Flags) ||
+        !ExpCheckPoolExtendedParameters(Flags, ExtendedParameters, ExtendedParametersCount,
+                                        &Secure))
         return ExpRaiseOrNull(Raise);
     if (Secure == NULL)
         return ExpAllocate2(Flags, NumberOfBytes, Tag, __builtin_return_address(0));

@@ -265,8 +265,9 @@ PVOID ExpAllocateSecurePool(SIZE_T Size, ULONG Tag, const POOL_EXTENDED_PARAMS_S
     SIZE_T Extent, Offset;
     ULONG Slot;
     PUCHAR Data;
+    const ULONG Known = SECURE_POOL_FLAGS_FREEABLE | SECURE_POOL_FLAGS_MODIFIABLE;
 
-    if (Params->SecurePoolFlags & ~(ULONG)(SECURE_POOL_FLAGS_FREEABLE | SECURE_POOL_FLAGS_MODIFIABLE)) {
+    if (Params->SecurePoolFlags & ~Known) {
         KdpLog("ntk: ExAllocatePool3: unknown SecurePoolFlags 0x%x\n", Params->SecurePoolFlags);
         return NULL;
     }

@@ -200,6 +200,13 @@ static void TestAllocate(void)
     sp = SecureParams(pool, NULL, COOKIE, SECURE_POOL_FLAGS_FREEABLE);
     e[0] = SecureParameter(&sp);
     CHECK(ExAllocatePool3(POOL_FLAG_NON_PAGED, 8, 0, e, 1) == NULL); /* tag 0 */
+    /* The pool kind is still checked as ExAllocatePool2 checks it. */
+    CHECK(ExAllocatePool3(0, 8, TAG, e, 1) == NULL);
+    CHECK(ExAllocatePool3(POOL_FLAG_NON_PAGED | POOL_FLAG_PAGED, 8, TAG, e, 1) == NULL);
+    z = ExAllocatePool3(POOL_FLAG_PAGED, 8, TAG, e, 1);
+    CHECK(z != NULL); /* secure allocations are nonpaged whatever the kind */
+    if (z)
+        SecureFree(pool, z, COOKIE);
     CHECK(ExAllocatePool3(POOL_FLAG_NON_PAGED, 8, TAG, NULL, 1) == NULL);
     e[1] = e[0];
     CHECK(ExAllocatePool3(POOL_FLAG_NON_PAGED, 8, TAG, e, 2) == NULL); /* the type twice */
