@@ -396,17 +396,14 @@ VOID ExDestroyPool(HANDLE PoolHandle)
     NtkLock(&Pool->Lock);
     if (Pool->LiveFreeable != 0) {
         const SP_RECORD *Records = SpRecordsView(Pool);
-        ULONG_PTR First = 0;
-        for (Slot = 0; Slot < SP_MAX_RECORDS; Slot++) {
-            if (Records[Slot].State != SP_STATE_LIVE ||
-                !(Records[Slot].Flags & SECURE_POOL_FLAGS_FREEABLE))
-                continue;
-            if (First == 0)
-                First = Records[Slot].Allocation;
-            KdpLog("ntk: ExDestroyPool: allocation %p (tag 0x%08x, %zu bytes) not freed\n",
-                   (PVOID)Records[Slot].Allocation, Records[Slot].Tag, Records[Slot].Size);
-        }
-        KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)PoolHandle, Pool->LiveFreeable, First);
+        KdpLog("ntk: ExDestroyPool: %u freeable allocations of pool %p not freed\n",
+               Pool->LiveFreeable, PoolHandle);
+        for (Slot = 0; Slot < SP_MAX_RECORDS; Slot++)
+            if (Records[Slot].State == SP_STATE_LIVE &&
+                (Records[Slot].Flags & SECURE_POOL_FLAGS_FREEABLE))
+                KdpLog("ntk:   allocation %p (tag 0x%08x, %zu bytes)\n",
+                       (PVOID)Records[Slot].Allocation, Records[Slot].Tag, Records[Slot].Size);
+        KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)PoolHandle, 0, 0);
     }
     RemoveEntryList(&Pool->Link);
     InterlockedDecrement(&ExpSecurePoolCount);
