@@ -30,6 +30,7 @@
 #include <ntk/ddk/interlocked.h>
 #include <ntk/ddk/exsync.h>
 #include <ntk/ddk/lookaside.h>
+#include <ntk/ddk/securepool.h>
 #include <ntk/ddk/kebugcheck.h>
 #include <ntk/ddk/csq.h>
 

@@ -2,6 +2,7 @@
  * each block to the driver that asked for it (the verifier's leak check uses it). */
 #include "pool.h"
 #include "../vf/vfddi.h"
+#include "securepool.h"
 
 #define EXP_TAG_NONE 0x656E6F4E /* 'None', the tag of untagged allocations */
 /* Required flags (the low 32 bits) that ExAllocatePool2 does not define. */
@@ -19,15 +20,21 @@ static PVOID ExpRaiseOrNull(BOOLEAN Raise)
     return NULL;
 }
 
+/* Exactly one pool kind; unknown required flags are an invalid request. */
+static BOOLEAN ExpValidPool2Flags(POOL_FLAGS Flags)
+{
+    POOL_FLAGS Kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
+    return (Kind == POOL_FLAG_NON_PAGED || Kind == POOL_FLAG_NON_PAGED_EXECUTE ||
+            Kind == POOL_FLAG_PAGED) &&
+           !(Flags & EXP_POOL2_UNKNOWN_REQUIRED);
+}
+
 static PVOID ExpAllocate2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PVOID Caller)
 {
     POOL_FLAGS Kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
     BOOLEAN Raise = (Flags & POOL_FLAG_RAISE_ON_FAILURE) != 0;
     PVOID Block;
-    /* Exactly one pool kind; unknown required flags are an invalid request. */
-    if ((Kind != POOL_FLAG_NON_PAGED && Kind != POOL_FLAG_NON_PAGED_EXECUTE &&
-         Kind != POOL_FLAG_PAGED) ||
-        (Flags & EXP_POOL2_UNKNOWN_REQUIRED))
+    if (!ExpValidPool2Flags(Flags))
         return ExpRaiseOrNull(Raise);
     Block = ExpAllocatePoolEx(Kind == POOL_FLAG_PAGED, NumberOfBytes, Tag,
                               (Flags & POOL_FLAG_UNINITIALIZED) == 0, Caller,
@@ -39,6 +46,25 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
     VF_CHECK_IRQL(ExAllocatePool2);
     return ExpAllocate2(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
+}
+
+/* As ExAllocatePool2, with extended parameters; a secure-pool parameter allocates from that
+ * pool instead (securepool.c). */
+PVOID ExAllocatePool3(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag,
+                      PCPOOL_EXTENDED_PARAMETER ExtendedParameters, ULONG ExtendedParametersCount)
+{
+    VF_CHECK_IRQL(ExAllocatePool3);
+    const POOL_EXTENDED_PARAMS_SECURE_POOL *Secure;
+    BOOLEAN Raise = (Flags & POOL_FLAG_RAISE_ON_FAILURE) != 0;
+    PVOID Block;
+    if (Tag == 0 || !ExpValidPool2Flags(Flags) ||
+        !ExpCheckPoolExtendedParameters(Flags, ExtendedParameters, ExtendedParametersCount,
+                                        &Secure))
+        return ExpRaiseOrNull(Raise);
+    if (Secure == NULL)
+        return ExpAllocate2(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
+    Block = ExpAllocateSecurePool(NumberOfBytes, Tag, Secure);
+    return Block ? Block : ExpRaiseOrNull(Raise);
 }
 
 PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
@@ -98,22 +124,26 @@ PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 VOID ExFreePool(PVOID P)
 {
     VF_CHECK_IRQL(ExFreePool);
+    ExpRejectSecurePoolFree(P);
     ExpFreePool(P, 0, FALSE);
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
     VF_CHECK_IRQL(ExFreePoolWithTag);
+    ExpRejectSecurePoolFree(P);
     ExpFreePool(P, Tag, Tag != 0);
 }
 
-VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedParametersCount)
+VOID ExFreePool2(PVOID P, ULONG Tag, PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+                 ULONG ExtendedParametersCount)
 {
     VF_CHECK_IRQL(ExFreePool2);
-    UNREFERENCED_PARAMETER(ExtendedParameters);
-    if (ExtendedParametersCount != 0) {
-        KdpLog("ntk: ExFreePool2 with extended parameters (secure pools) is not implemented\n");
-        KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)P, 0, 0);
+    /* Extended parameters are for secure allocations only (securepool.c). */
+    if (ExtendedParametersCount != 0 || ExtendedParameters != NULL) {
+        ExpFreeSecurePool(P, Tag, ExtendedParameters, ExtendedParametersCount);
+        return;
     }
+    ExpRejectSecurePoolFree(P);
     ExpFreePool(P, Tag, Tag != 0);
 }

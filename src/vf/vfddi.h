@@ -227,6 +227,13 @@
     X(ExFreePoolWithTag, PASSIVE_LEVEL, DISPATCH_LEVEL)                                           \
     /* "<= DISPATCH_LEVEL (see Remarks)": paged allocations only at <= APC_LEVEL. */              \
     X(ExFreePool2, PASSIVE_LEVEL, DISPATCH_LEVEL)                                                 \
+    X(ExAllocatePool3, PASSIVE_LEVEL, DISPATCH_LEVEL)                                              \
+    /* ---- ntk/ddk/securepool.h ---- */                                                           \
+    X(ExCreatePool, PASSIVE_LEVEL, PASSIVE_LEVEL)                                                  \
+    X(ExDestroyPool, PASSIVE_LEVEL, PASSIVE_LEVEL)                                                 \
+    /* ntk: no IRQL documented; secure allocations are nonpaged (ExFreePool2's remarks). */        \
+    X(ExSecurePoolUpdate, PASSIVE_LEVEL, DISPATCH_LEVEL)                                           \
+    X(ExSecurePoolValidate, PASSIVE_LEVEL, DISPATCH_LEVEL)                                         \
     X(ExRaiseStatus, PASSIVE_LEVEL, APC_LEVEL)                                                    \
     /* "can only be used at IRQL = PASSIVE_LEVEL". */                                             \
     X(ExRaiseAccessViolation, PASSIVE_LEVEL, PASSIVE_LEVEL)                                       \

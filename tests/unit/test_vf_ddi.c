@@ -211,6 +211,7 @@ static void TestHeaderCoverage(void)
     CHECK(CollectHeader(root, "include/ntk/ddk/interlocked.h") >= 10);
     CHECK(CollectHeader(root, "include/ntk/ddk/lookaside.h") >= 13);
     CHECK(CollectHeader(root, "include/ntk/ddk/csq.h") == 6);
+    CHECK(CollectHeader(root, "include/ntk/ddk/securepool.h") >= 6);
     CHECK(CollectHeader(root, "include/ddk/wdm.h") >= 10);
     CHECK(CollectHeader(root, "include/ntk/rtl.h") >= 40);
     CHECK(CollectHeader(root, "include/ddk/ntstrsafe.h") >= 50);

@@ -214,8 +214,7 @@ NTKERNELAPI PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberO
                                               ULONG Tag);
 NTKERNELAPI VOID ExFreePool(PVOID P);
 NTKERNELAPI VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
-NTKERNELAPI VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters,
-                             ULONG ExtendedParametersCount);
+/* ExFreePool2 and ExAllocatePool3: ntk/ddk/securepool.h (extended parameters). */
 NTKERNELAPI DECLSPEC_NORETURN VOID ExRaiseStatus(NTSTATUS Status);
 NTKERNELAPI DECLSPEC_NORETURN VOID ExRaiseAccessViolation(VOID);
 NTKERNELAPI DECLSPEC_NORETURN VOID ExRaiseDatatypeMisalignment(VOID);
