@@ -4,6 +4,7 @@
  * locked in KernelMode, as Windows does, so that a completion routine that frees the IRP itself
  * can MmUnlockPages and IoFreeMdl it as the WDK shows; a bad buffer makes the builder return
  * NULL. */
+#include "ntklock.h"
 #include "iop.h"
 #include "iomdl.h"
 #include "../vf/vfddi.h"
@@ -21,6 +22,20 @@ static PIRP IopBuildIrp(PDEVICE_OBJECT DeviceObject, UCHAR Major, PKEVENT Event,
     Irp->UserEvent = Event;
     Irp->Tail.Overlay.Thread = PsGetCurrentThread();
     IoGetNextIrpStackLocation(Irp)->MajorFunction = Major;
+    return Irp;
+}
+
+/* A threaded IRP (IoBuildSynchronousFsdRequest, IoBuildDeviceIoControlRequest) joins the
+ * building thread's IRP list, so that the thread's exit cancels it and waits for it, as for
+ * the I/O manager's own requests; the completion takes it off again. */
+static PIRP IopThreadIrp(PIRP Irp)
+{
+    PETHREAD Thread = Irp ? Irp->Tail.Overlay.Thread : NULL;
+    if (Thread) {
+        NtkLock(&Thread->IrpListLock);
+        InsertHeadList(&Thread->IrpList, &Irp->ThreadListEntry);
+        NtkUnlock(&Thread->IrpListLock);
+    }
     return Irp;
 }
 
@@ -93,7 +108,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
         Irp->UserBuffer = OutputBuffer;
         break;
     }
-    return Irp;
+    return IopThreadIrp(Irp);
 }
 
 static PIRP IopBuildFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer,
@@ -142,8 +157,8 @@ PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObje
                                   PIO_STATUS_BLOCK IoStatusBlock)
 {
     VF_CHECK_IRQL(IoBuildSynchronousFsdRequest);
-    return IopBuildFsdRequest(MajorFunction, DeviceObject, Buffer, Length, StartingOffset, Event,
-                              IoStatusBlock);
+    return IopThreadIrp(IopBuildFsdRequest(MajorFunction, DeviceObject, Buffer, Length,
+                                           StartingOffset, Event, IoStatusBlock));
 }
 
 PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject,

@@ -90,11 +90,27 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus)
     Irp->IoStatus.Status = Iostatus;
 }
 
+/* Takes an IRP off Thread's list, if it is on one. (The completion APC overlays
+ * Tail.Overlay.Thread, so the completion passes the thread it saved.) */
+static VOID IopUnthreadIrp(PIRP Irp, PETHREAD Thread)
+{
+    if (IsListEmpty(&Irp->ThreadListEntry) || Thread == NULL)
+        return;
+    NtkLock(&Thread->IrpListLock);
+    RemoveEntryList(&Irp->ThreadListEntry);
+    InitializeListHead(&Irp->ThreadListEntry);
+    if (Thread->IrpListEmptyEvent && IsListEmpty(&Thread->IrpList))
+        KeSetEvent(Thread->IrpListEmptyEvent, 0, FALSE);
+    NtkUnlock(&Thread->IrpListLock);
+}
+
 VOID IoFreeIrp(PIRP Irp)
 {
     VF_CHECK_IRQL(IoFreeIrp);
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0);
+    /* A threaded IRP its driver frees itself, before any completion APC. */
+    IopUnthreadIrp(Irp, Irp->Tail.Overlay.Thread);
     Irp->Type = 0;
     if ((Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
         IopIrpCache.Count[(int)Irp->StackCount] < IOP_IRP_CACHE_DEPTH && KiCurrentThread) {
@@ -187,14 +203,7 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
     if (Irp->UserEvent && (Irp->AllocationFlags & IOP_IRP_USER_EVENT_REFERENCED))
         ObfDereferenceObject(Irp->UserEvent);
 
-    if (Thread && !IsListEmpty(&Irp->ThreadListEntry)) {
-        NtkLock(&Thread->IrpListLock);
-        RemoveEntryList(&Irp->ThreadListEntry);
-        InitializeListHead(&Irp->ThreadListEntry);
-        if (Thread->IrpListEmptyEvent && IsListEmpty(&Thread->IrpList))
-            KeSetEvent(Thread->IrpListEmptyEvent, 0, FALSE);
-        NtkUnlock(&Thread->IrpListLock);
-    }
+    IopUnthreadIrp(Irp, Thread);
     if (FileObject && (Irp->AllocationFlags & IOP_IRP_FILE_REFERENCED))
         ObfDereferenceObject(FileObject);
     if (Thread && (Irp->AllocationFlags & IOP_IRP_THREAD_REFERENCED)) {
