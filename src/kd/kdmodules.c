@@ -52,35 +52,48 @@ static ULONG_PTR KdpParseHex(PCSTR *Text)
     }
 }
 
+/* The module whose mapping the previous line of the maps was: the anonymous read/write mapping
+ * right after an image's last one is its .bss (zero-filled globals past the file's pages). */
+static LONG KdpPreviousModule = -1;
+
 static VOID KdpAddMapping(PCSTR Line, PCSTR Executable)
 {
     ULONG_PTR Start, End, Offset;
-    PCSTR p = Line, Path;
+    PCSTR p = Line, Path, Permissions;
+    LONG Previous = KdpPreviousModule;
     ULONG i;
+    KdpPreviousModule = -1;
     Start = KdpParseHex(&p);
     if (*p++ != '-')
         return;
     End = KdpParseHex(&p);
     while (*p == ' ')
         p++;
-    p += 4; /* permissions */
+    Permissions = p;
+    p += 4;
     while (*p == ' ')
         p++;
     Offset = KdpParseHex(&p);
     Path = strchr(p, '/');
-    if (Path == NULL)
+    if (Path == NULL) {
+        if (Previous >= 0 && Start == KdpModules[Previous].End && strchr(p, '[') == NULL &&
+            strncmp(Permissions, "rw-p", 4) == 0)
+            KdpModules[Previous].End = End;
         return;
+    }
     for (i = 0; i < KdpModuleCount; i++) {
         if (strcmp(KdpModules[i].Path, Path) == 0) {
             if (Start < KdpModules[i].Base && Offset == 0)
                 KdpModules[i].Base = Start;
             if (End > KdpModules[i].End)
                 KdpModules[i].End = End;
+            KdpPreviousModule = (LONG)i;
             return;
         }
     }
     if (KdpModuleCount == KD_MAX_MODULES || Offset != 0)
         return;
+    KdpPreviousModule = (LONG)i;
     RtlpFormatA(KdpModules[i].Path, sizeof(KdpModules[i].Path), "%s", Path);
     KdpModules[i].Name = strrchr(KdpModules[i].Path, '/') + 1;
     KdpModules[i].Base = Start;
@@ -99,6 +112,7 @@ VOID KdpLoadModules(VOID)
     ssize_t n = readlink("/proc/self/exe", Executable, sizeof(Executable) - 1);
     Executable[n > 0 ? n : 0] = 0;
     KdpModuleCount = 0;
+    KdpPreviousModule = -1;
     Fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     if (Fd < 0)
         return;

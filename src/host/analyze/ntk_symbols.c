@@ -217,6 +217,49 @@ static VOID NtkSourceDetails(Dwfl_Module *Module, Dwarf_Addr Address, BOOLEAN En
     free(Scopes);
 }
 
+/* The maps report an image's ranges backed by its file; its .bss (a driver's static objects
+ * past the last file page) follows them. An address just past a module's end is looked up in
+ * that module. */
+typedef struct _NTK_NEAREST {
+    Dwarf_Addr Address;
+    Dwfl_Module *Module;
+    Dwarf_Addr End;
+} NTK_NEAREST;
+
+static int NtkNearestModule(Dwfl_Module *Module, void **UserData, const char *Name,
+                            Dwarf_Addr Start, void *Arg)
+{
+    NTK_NEAREST *Nearest = Arg;
+    Dwarf_Addr End = 0;
+    (void)UserData;
+    (void)Name;
+    (void)Start;
+    dwfl_module_info(Module, NULL, NULL, &End, NULL, NULL, NULL, NULL);
+    if (End <= Nearest->Address && Nearest->Address - End < ((Dwarf_Addr)64 << 20) &&
+        (Nearest->Module == NULL || End > Nearest->End)) {
+        Nearest->Module = Module;
+        Nearest->End = End;
+    }
+    return DWARF_CB_OK;
+}
+
+static Dwfl_Module *NtkModuleOf(Dwarf_Addr Address)
+{
+    NTK_NEAREST Nearest = { Address, NULL, 0 };
+    GElf_Off Offset;
+    GElf_Sym Sym;
+    Dwfl_Module *Module = dwfl_addrmodule(NtkDwfl, Address);
+    if (Module)
+        return Module;
+    dwfl_getmodules(NtkDwfl, NtkNearestModule, &Nearest, 0);
+    /* Only if a symbol of that image covers the address. */
+    if (Nearest.Module &&
+        dwfl_module_addrinfo(Nearest.Module, Address, &Offset, &Sym, NULL, NULL, NULL) &&
+        Offset < Sym.st_size)
+        return Nearest.Module;
+    return NULL;
+}
+
 static BOOLEAN NtkSymbolize(ULONG_PTR Pc, BOOLEAN ReturnAddress, PKD_SYMBOL Symbol)
 {
     Dwarf_Addr Address = ReturnAddress ? Pc - 1 : Pc, Start = 0;
@@ -228,7 +271,7 @@ static BOOLEAN NtkSymbolize(ULONG_PTR Pc, BOOLEAN ReturnAddress, PKD_SYMBOL Symb
     int LineNumber = 0;
     if (NtkDwfl == NULL)
         return FALSE;
-    Module = dwfl_addrmodule(NtkDwfl, Address);
+    Module = NtkModuleOf(Address);
     if (Module == NULL)
         return FALSE;
     Name = dwfl_module_info(Module, NULL, &Start, NULL, NULL, NULL, &MainFile, NULL);
