@@ -57,17 +57,8 @@ NTSTATUS MmInitSystem(VOID)
 /* System pages are never reused once released, so a stale pointer into them faults. */
 PVOID MmpReserveSystemPages(SIZE_T Size)
 {
-    PUCHAR Base;
-    Size = ROUND_TO_PAGES(Size);
-    pthread_mutex_lock(&MiSystemLock);
-    if (MiSystemBase == NULL || MiSystemNext + Size > MiSystemBase + MI_SYSTEM_REGION_SIZE) {
-        pthread_mutex_unlock(&MiSystemLock);
-        return NULL;
-    }
-    Base = MiSystemNext;
-    MiSystemNext += Size;
-    pthread_mutex_unlock(&MiSystemLock);
-    if (mprotect(Base, Size, PROT_READ | PROT_WRITE) != 0)
+    PUCHAR Base = MmpReserveSystemRange(Size);
+    if (Base == NULL || mprotect(Base, ROUND_TO_PAGES(Size), PROT_READ | PROT_WRITE) != 0)
         return NULL;
     return Base;
 }
