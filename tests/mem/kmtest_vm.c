@@ -414,6 +414,49 @@ static void TestRace(void)
 
 /* ---- IOCTLs: the client's process ---- */
 
+/* From the client's thread, the System process's address space through a handle to it: what
+ * is allocated there is that process's, invisible to (and not freeable by) the client's. */
+static ULONG VmForeign(void)
+{
+    int Before = NtkTestFailed;
+    MEMORY_BASIC_INFORMATION Info;
+    HANDLE System;
+    PVOID Base = NULL;
+    SIZE_T Size = KB(8);
+    ULONG Old = 0;
+
+    CHECK(PsGetCurrentProcess() != PsInitialSystemProcess);
+    CHECK_STATUS(ObOpenObjectByPointer(PsInitialSystemProcess, OBJ_KERNEL_HANDLE, NULL,
+                                       PROCESS_VM_OPERATION | PROCESS_QUERY_INFORMATION,
+                                       *PsProcessType, KernelMode, &System),
+                 STATUS_SUCCESS);
+    if (NtkTestFailed != Before)
+        return (ULONG)(NtkTestFailed - Before);
+    CHECK_STATUS(ZwAllocateVirtualMemory(System, &Base, 0, &Size, MEM_RESERVE | MEM_COMMIT,
+                                         PAGE_READWRITE),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(ZwQueryVirtualMemory(System, Base, MemoryBasicInformation, &Info, sizeof(Info),
+                                      NULL),
+                 STATUS_SUCCESS);
+    CHECK_EQ(Info.State, MEM_COMMIT);
+    CHECK_EQ(Info.AllocationBase, Base);
+    CHECK_EQ(Info.RegionSize, KB(8));
+    CHECK_STATUS(Query(Base, &Info), STATUS_SUCCESS);
+    CHECK_EQ(Info.State, MEM_FREE);
+    CHECK_STATUS(Free(Base, 0, MEM_RELEASE), STATUS_MEMORY_NOT_ALLOCATED);
+    /* One address space: the client's own thread reaches the pages. */
+    CHECK_STATUS(VmTouch(Base, TRUE, NULL), STATUS_SUCCESS);
+    CHECK_STATUS(ZwProtectVirtualMemory(System, &Base, &Size, PAGE_READONLY, &Old),
+                 STATUS_SUCCESS);
+    CHECK_EQ(Old, PAGE_READWRITE);
+    CHECK_STATUS(VmTouch(Base, TRUE, NULL), STATUS_ACCESS_VIOLATION);
+    Size = 0;
+    CHECK_STATUS(ZwFreeVirtualMemory(System, &Base, &Size, MEM_RELEASE), STATUS_SUCCESS);
+    CHECK_EQ(Size, KB(8));
+    ZwClose(System);
+    return (ULONG)(NtkTestFailed - Before);
+}
+
 static NTSTATUS VmShare(VMTEST_SHARED *Shared)
 {
     PUCHAR Base = NULL;
@@ -431,6 +474,7 @@ static NTSTATUS VmShare(VMTEST_SHARED *Shared)
     Shared->Size = Size;
     Shared->SystemAddress = (ULONG_PTR)SystemRegion;
     Shared->CallerIsSystem = PsGetCurrentProcess() == PsInitialSystemProcess;
+    Shared->ForeignFailures = VmForeign();
     return STATUS_SUCCESS;
 }
 

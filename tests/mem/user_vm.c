@@ -316,6 +316,7 @@ static void TestDriver(void)
                           &Returned, NULL));
     CHECK_EQ(Returned, sizeof(Shared));
     CHECK_EQ(Shared.CallerIsSystem, 0);
+    CHECK_EQ(Shared.ForeignFailures, 0);
     Region = (PUCHAR)(ULONG_PTR)Shared.Address;
     CHECK_EQ(Shared.Size, 0x5000);
     /* It is this process's memory: queryable, readable, and this process frees it. */

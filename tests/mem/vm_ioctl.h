@@ -25,6 +25,7 @@ typedef struct _VMTEST_SHARED {
     unsigned long long Size;
     unsigned long long SystemAddress; /* a region the System process holds */
     unsigned int CallerIsSystem;      /* the IOCTL ran in the System process (it must not) */
+    unsigned int ForeignFailures;     /* failed checks on the System process through a handle */
 } VMTEST_SHARED;
 
 typedef struct _VMTEST_QUERY {
