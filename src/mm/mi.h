@@ -17,7 +17,8 @@ typedef struct _MMVAD_RUN {
 } MMVAD_RUN;
 
 typedef struct _MMVAD {
-    struct _MMVAD *Next; /* the process's list, by address */
+    struct _MMVAD *Next;       /* the process's list, by address */
+    struct _MMVAD *GlobalNext; /* every process's VADs, by address */
     ULONG_PTR Start, End;
     ULONG AllocationProtect;
     ULONG RunCount, RunCapacity;
@@ -32,6 +33,18 @@ NTSTATUS MiQueryVirtualMemory(PEPROCESS Process, PVOID BaseAddress,
                               PMEMORY_BASIC_INFORMATION Information);
 NTSTATUS MiProtectVirtualMemory(PEPROCESS Process, PVOID *BaseAddress, PSIZE_T RegionSize,
                                 ULONG NewProtect, PULONG OldProtect);
+/* A host mapping (a line of /proc/self/maps); Protect 0 when it allows no access. */
+typedef struct _MI_HOST_MAPPING {
+    ULONG_PTR Start, End;
+    ULONG Protect;
+    ULONG Type; /* MEM_IMAGE, MEM_MAPPED or MEM_PRIVATE */
+    const char *Path;
+    size_t PathLength;
+} MI_HOST_MAPPING;
+/* With MiVadLock held: every process's VADs, and what the host maps outside them. */
+extern PMMVAD MiGlobalVads;
+BOOLEAN MiQueryHostRegion(ULONG_PTR Page, ULONG_PTR *Limit, PMEMORY_BASIC_INFORMATION Information);
+
 /* STATUS_SUCCESS or STATUS_INVALID_PAGE_PROTECTION; the host protection in *HostProtection. */
 NTSTATUS MiCheckProtection(ULONG Protect, int *HostProtection);
 

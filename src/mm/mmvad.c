@@ -130,12 +130,20 @@ static BOOLEAN MiOverlapsVad(PEPROCESS Process, ULONG_PTR Start, ULONG_PTR End)
     return FALSE;
 }
 
+/* Every process's VADs: what of the host's mappings belongs to some NT process. */
+PMMVAD MiGlobalVads;
+
 static VOID MiInsertVad(PEPROCESS Process, PMMVAD New)
 {
     PMMVAD *Link = &Process->VadList;
     while (*Link != NULL && (*Link)->Start < New->Start)
         Link = &(*Link)->Next;
     New->Next = *Link;
+    *Link = New;
+    Link = &MiGlobalVads;
+    while (*Link != NULL && (*Link)->Start < New->Start)
+        Link = &(*Link)->GlobalNext;
+    New->GlobalNext = *Link;
     *Link = New;
 }
 
@@ -145,6 +153,10 @@ static VOID MiDeleteVad(PEPROCESS Process, PMMVAD Vad)
     while (*Link != Vad)
         Link = &(*Link)->Next;
     *Link = Vad->Next;
+    Link = &MiGlobalVads;
+    while (*Link != Vad)
+        Link = &(*Link)->GlobalNext;
+    *Link = Vad->GlobalNext;
     munmap((PVOID)Vad->Start, Vad->End - Vad->Start);
     free(Vad->Runs);
     free(Vad);
@@ -387,15 +399,18 @@ NTSTATUS MiQueryVirtualMemory(PEPROCESS Process, PVOID BaseAddress,
         Information->Protect = Run->Protect;
         Information->Type = MEM_PRIVATE;
     } else {
-        /* Free: up to this process's next reservation, or the end of user space. */
+        /* Free: up to this process's next reservation, the host's next mapping, or the end
+         * of user space; unless the host has mapped the page itself. */
         for (Vad = Process->VadList; Vad != NULL; Vad = Vad->Next)
             if (Vad->Start > Page) {
                 Next = Vad->Start;
                 break;
             }
-        Information->RegionSize = Next - Page;
-        Information->State = MEM_FREE;
-        Information->Protect = PAGE_NOACCESS;
+        if (!MiQueryHostRegion(Page, &Next, Information)) {
+            Information->RegionSize = Next - Page;
+            Information->State = MEM_FREE;
+            Information->Protect = PAGE_NOACCESS;
+        }
     }
     pthread_mutex_unlock(&MiVadLock);
     return STATUS_SUCCESS;

@@ -230,6 +230,52 @@ static void TestErrors(void)
     }
 }
 
+/* What the host maps for the program (its image, its stack) is memory too; walking the whole
+ * user range region by region covers it exactly once. */
+static const char ReadOnlyData[64] = "in the image's read-only data";
+
+static void TestHostMappings(void)
+{
+    MEMORY_BASIC_INFORMATION Mbi;
+    volatile int Local = 1;
+    ULONG_PTR Address = 0x10000, Code = (ULONG_PTR)&TestHostMappings;
+    unsigned Regions = 0, Committed = 0;
+    BOOL Contiguous = TRUE;
+
+    CHECK_EQ(VirtualQuery((PVOID)&Local, &Mbi, sizeof(Mbi)), sizeof(Mbi));
+    CHECK_EQ(Mbi.State, MEM_COMMIT);
+    CHECK_EQ(Mbi.Protect, PAGE_READWRITE);
+    CHECK_EQ(Mbi.Type, MEM_PRIVATE);
+    CHECK_FAILS_WITH(VirtualAlloc((PVOID)&Local, 4096, MEM_RESERVE, PAGE_READWRITE) != NULL,
+                     ERROR_INVALID_ADDRESS);
+    CHECK_EQ(VirtualQuery((PVOID)Code, &Mbi, sizeof(Mbi)), sizeof(Mbi));
+    CHECK_EQ(Mbi.State, MEM_COMMIT);
+    CHECK_EQ(Mbi.Protect, PAGE_EXECUTE_READ);
+    CHECK_EQ(Mbi.Type, MEM_IMAGE);
+    CHECK((ULONG_PTR)Mbi.AllocationBase <= Code && ((ULONG_PTR)Mbi.AllocationBase & 0xFFF) == 0);
+    CHECK_EQ(VirtualQuery(ReadOnlyData, &Mbi, sizeof(Mbi)), sizeof(Mbi));
+    CHECK_EQ(Mbi.State, MEM_COMMIT);
+    CHECK_EQ(Mbi.Protect, PAGE_READONLY);
+    CHECK_EQ(Mbi.Type, MEM_IMAGE);
+    CHECK((ULONG_PTR)Mbi.AllocationBase <= Code);
+
+    while (Address < 0x6FFFFFFF0000ULL && Regions < 100000) {
+        if (VirtualQuery((PVOID)Address, &Mbi, sizeof(Mbi)) != sizeof(Mbi)) {
+            CHECK(0);
+            break;
+        }
+        Contiguous &= (ULONG_PTR)Mbi.BaseAddress == Address && Mbi.RegionSize > 0 &&
+                      (Mbi.RegionSize & 0xFFF) == 0;
+        if (Mbi.State == MEM_COMMIT)
+            Committed++;
+        Regions++;
+        Address += Mbi.RegionSize;
+    }
+    CHECK(Contiguous);
+    CHECK_EQ(Address, 0x6FFFFFFF0000ULL);
+    CHECK(Committed >= 3);
+}
+
 /* ---- threads racing ---- */
 
 #define RACE_THREADS 4
@@ -362,6 +408,7 @@ int main(int argc, char **argv)
     TestStates();
     TestFixedAndFree();
     TestErrors();
+    TestHostMappings();
     TestRace();
     if (argc > 1 && strcmp(argv[1], "driver") == 0)
         TestDriver();
