@@ -463,7 +463,8 @@ VOID MmpDeleteProcessAddressSpace(PEPROCESS Process)
     Process->AddressSpaceDeleted = TRUE;
     pthread_mutex_unlock(&MiVadLock);
     if (Count != 0)
-        KdpLog("ntk: process %s (%p) ended with %u regions (%llu bytes) of virtual memory: "
+        KdpLog("ntk: process %s (%p) ended with %u region%s (%llu bytes) of virtual memory: "
                "released\n",
-               Process->ImageFileName, Process->UniqueProcessId, Count, (ULONGLONG)Bytes);
+               Process->ImageFileName, Process->UniqueProcessId, Count, Count == 1 ? "" : "s",
+               (ULONGLONG)Bytes);
 }
