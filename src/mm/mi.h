@@ -44,6 +44,8 @@ typedef struct _MI_HOST_MAPPING {
 /* With MiVadLock held: every process's VADs, and what the host maps outside them. */
 extern PMMVAD MiGlobalVads;
 BOOLEAN MiQueryHostRegion(ULONG_PTR Page, ULONG_PTR *Limit, PMEMORY_BASIC_INFORMATION Information);
+/* The lowest (or, TopDown, highest) 64 KiB-aligned free range of Length below Limit. */
+BOOLEAN MiFindHostGap(SIZE_T Length, ULONG_PTR Limit, BOOLEAN TopDown, ULONG_PTR *Start);
 
 /* STATUS_SUCCESS or STATUS_INVALID_PAGE_PROTECTION; the host protection in *HostProtection. */
 NTSTATUS MiCheckProtection(ULONG Protect, int *HostProtection);

@@ -3,6 +3,8 @@
  * are there: a query reports them as committed (or, with no access at all, reserved) memory,
  * and a free region ends where one begins. */
 #include "mi.h"
+
+#define MI_LOWEST_USER_ADDRESS ((ULONG_PTR)MM_LOWEST_USER_ADDRESS)
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,4 +194,49 @@ BOOLEAN MiQueryHostRegion(ULONG_PTR Page, ULONG_PTR *Limit, PMEMORY_BASIC_INFORM
     MiScanHostMappings(MiVisitHostMapping, &Query);
     *Limit = Query.Limit;
     return Query.Decided;
+}
+
+/* Finding room below a limit (ZeroBits) or as high as possible (MEM_TOP_DOWN): the gaps
+ * between host mappings, every NT process's reservations included. */
+typedef struct _MI_GAP_SEARCH {
+    ULONG_PTR Length, Limit, Previous, Found;
+    BOOLEAN TopDown, Have;
+} MI_GAP_SEARCH;
+
+static VOID MiConsiderGap(MI_GAP_SEARCH *Search, ULONG_PTR GapStart, ULONG_PTR GapEnd)
+{
+    ULONG_PTR Low = GapStart > MI_LOWEST_USER_ADDRESS ? GapStart : MI_LOWEST_USER_ADDRESS;
+    ULONG_PTR High = GapEnd < Search->Limit ? GapEnd : Search->Limit, Aligned;
+    if (High <= Low || (Search->Have && !Search->TopDown))
+        return;
+    Aligned = (Low + MI_ALLOCATION_GRANULARITY - 1) & ~(MI_ALLOCATION_GRANULARITY - 1);
+    if (Aligned < Low || Aligned > High || High - Aligned < Search->Length)
+        return;
+    Search->Found = Search->TopDown ? (High - Search->Length) & ~(MI_ALLOCATION_GRANULARITY - 1)
+                                    : Aligned;
+    Search->Have = TRUE;
+}
+
+static BOOLEAN MiVisitGap(const MI_HOST_MAPPING *Mapping, PVOID Context)
+{
+    MI_GAP_SEARCH *Search = Context;
+    if (Mapping->Start >= Search->Limit)
+        return FALSE;
+    MiConsiderGap(Search, Search->Previous, Mapping->Start);
+    if (Mapping->End > Search->Previous)
+        Search->Previous = Mapping->End;
+    return Search->TopDown || !Search->Have;
+}
+
+BOOLEAN MiFindHostGap(SIZE_T Length, ULONG_PTR Limit, BOOLEAN TopDown, ULONG_PTR *Start)
+{
+    MI_GAP_SEARCH Search;
+    memset(&Search, 0, sizeof(Search));
+    Search.Length = Length;
+    Search.Limit = Limit;
+    Search.TopDown = TopDown;
+    MiScanHostMappings(MiVisitGap, &Search);
+    MiConsiderGap(&Search, Search.Previous, Limit);
+    *Start = Search.Found;
+    return Search.Have;
 }

@@ -162,22 +162,45 @@ static VOID MiDeleteVad(PEPROCESS Process, PMMVAD Vad)
     free(Vad);
 }
 
+static NTSTATUS MiReserveFixed(ULONG_PTR Start, SIZE_T Length)
+{
+    PVOID Host = mmap((PVOID)Start, Length, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (Host == MAP_FAILED)
+        return errno == EEXIST ? STATUS_CONFLICTING_ADDRESSES : STATUS_NO_MEMORY;
+    if ((ULONG_PTR)Host != Start) { /* a host that ignores MAP_FIXED_NOREPLACE */
+        munmap(Host, Length);
+        return STATUS_CONFLICTING_ADDRESSES;
+    }
+    return STATUS_SUCCESS;
+}
+
 /* Reserves [*Start, *Start + Length) in the host: at *Start exactly when it is not 0, else
- * where the host finds room, aligned to the allocation granularity, in user space. */
-static NTSTATUS MiReserveHostRange(ULONG_PTR *Start, SIZE_T Length)
+ * where the host finds room, aligned to the allocation granularity, in user space; below
+ * Limit, or as high as possible, by searching the host's free ranges. */
+static NTSTATUS MiReserveHostRange(ULONG_PTR *Start, SIZE_T Length, ULONG_PTR Limit,
+                                   BOOLEAN TopDown)
 {
     const int Flags = MAP_PRIVATE | MAP_ANONYMOUS;
     PUCHAR Host;
     ULONG_PTR Aligned, Extra = MI_ALLOCATION_GRANULARITY - PAGE_SIZE;
-    if (*Start != 0) {
-        Host = mmap((PVOID)*Start, Length, PROT_NONE, Flags | MAP_FIXED_NOREPLACE, -1, 0);
-        if (Host == MAP_FAILED)
-            return errno == EEXIST ? STATUS_CONFLICTING_ADDRESSES : STATUS_NO_MEMORY;
-        if ((ULONG_PTR)Host != *Start) { /* a host that ignores MAP_FIXED_NOREPLACE */
-            munmap(Host, Length);
-            return STATUS_CONFLICTING_ADDRESSES;
+    int Attempt;
+    if (*Start != 0)
+        return MiReserveFixed(*Start, Length);
+    if (TopDown || Limit < MI_USER_END) {
+        /* The host's own mappings can appear between the search and the mapping: try again. */
+        for (Attempt = 0; Attempt < 8; Attempt++) {
+            NTSTATUS Status;
+            if (!MiFindHostGap(Length, Limit, TopDown, &Aligned))
+                return STATUS_NO_MEMORY;
+            Status = MiReserveFixed(Aligned, Length);
+            if (Status != STATUS_CONFLICTING_ADDRESSES) {
+                if (NT_SUCCESS(Status))
+                    *Start = Aligned;
+                return Status;
+            }
         }
-        return STATUS_SUCCESS;
+        return STATUS_NO_MEMORY;
     }
     Host = mmap(NULL, Length + Extra, PROT_NONE, Flags, -1, 0);
     if (Host == MAP_FAILED)
@@ -241,6 +264,21 @@ static NTSTATUS MiCheckAllocationType(ULONG Type)
     return STATUS_SUCCESS;
 }
 
+/* One past the highest base address ZeroBits allows: a count of high-order bits that must be
+ * zero in a 32-bit address (1 to 20), or, from 32 up, a mask of the bits that may be set. */
+static ULONG_PTR MiZeroBitsLimit(ULONG_PTR ZeroBits)
+{
+    ULONG_PTR Limit;
+    if (ZeroBits == 0)
+        return MI_USER_END;
+    if (ZeroBits < 32)
+        Limit = ((ULONG_PTR)0xFFFFFFFF >> ZeroBits) + 1;
+    else
+        Limit = __builtin_clzll(ZeroBits) == 0 ? MI_USER_END
+                                               : (ULONG_PTR)1 << (64 - __builtin_clzll(ZeroBits));
+    return Limit < MI_USER_END ? Limit : MI_USER_END;
+}
+
 NTSTATUS MiAllocateVirtualMemory(PEPROCESS Process, PVOID *BaseAddress, ULONG_PTR ZeroBits,
                                  PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect)
 {
@@ -248,7 +286,7 @@ NTSTATUS MiAllocateVirtualMemory(PEPROCESS Process, PVOID *BaseAddress, ULONG_PT
     NTSTATUS Status;
     PMMVAD Vad;
 
-    if (ZeroBits > 20)
+    if (ZeroBits > 20 && ZeroBits < 32)
         return STATUS_INVALID_PARAMETER_3;
     Status = MiCheckAllocationType(AllocationType);
     if (!NT_SUCCESS(Status))
@@ -260,11 +298,6 @@ NTSTATUS MiAllocateVirtualMemory(PEPROCESS Process, PVOID *BaseAddress, ULONG_PT
         return STATUS_INVALID_PARAMETER_2;
     if (Size == 0 || Size > MI_USER_END - (Base ? Base : MI_LOWEST_USER))
         return STATUS_INVALID_PARAMETER_4;
-    if (Base == 0 && ZeroBits != 0) {
-        KdpLog("ntk: NtAllocateVirtualMemory: ZeroBits %llu is not implemented\n",
-               (ULONGLONG)ZeroBits);
-        return STATUS_NOT_IMPLEMENTED;
-    }
     /* Without an address, MEM_COMMIT alone also reserves. */
     if (Base == 0 && (AllocationType & MEM_COMMIT))
         AllocationType |= MEM_RESERVE;
@@ -290,7 +323,8 @@ NTSTATUS MiAllocateVirtualMemory(PEPROCESS Process, PVOID *BaseAddress, ULONG_PT
             Status = STATUS_CONFLICTING_ADDRESSES;
         } else {
             SIZE_T Length = End - Start;
-            Status = MiReserveHostRange(&Start, Length);
+            Status = MiReserveHostRange(&Start, Length, MiZeroBitsLimit(ZeroBits),
+                                        (AllocationType & MEM_TOP_DOWN) != 0);
             if (NT_SUCCESS(Status)) {
                 Vad->Start = Start;
                 Vad->End = Start + Length;

@@ -230,7 +230,7 @@ static void TestFixed(void)
     CheckRegion(Base + 5, Base, NULL, KB(1024), MEM_FREE, PAGE_NOACCESS);
     CHECK_STATUS(Free(Out, 0, MEM_RELEASE), STATUS_SUCCESS);
 
-    /* Caching modifiers are kept; MEM_TOP_DOWN is a placement hint; MEM_RESET keeps the pages
+    /* Caching modifiers are kept (here at the top of user space); MEM_RESET keeps the pages
      * committed. */
     Out = NULL;
     OutSize = KB(8);
@@ -249,6 +249,47 @@ static void TestFixed(void)
     OutSize = KB(8);
     CHECK_STATUS(Alloc((PVOID *)&Out, &OutSize, MEM_RESET, PAGE_READWRITE),
                  STATUS_CONFLICTING_ADDRESSES);
+}
+
+/* Where the kernel chooses: below what ZeroBits allows, or as high as possible. */
+static void TestPlacement(void)
+{
+    static const struct {
+        ULONG_PTR ZeroBits, Limit;
+    } Cases[] = {
+        { 1, 0x80000000ULL }, { 12, 0x100000ULL }, { 0x3FFFFFFFFULL, 0x400000000ULL },
+        { 0xFFFFFFFFULL, 0x100000000ULL },
+    };
+    PVOID Base, High;
+    SIZE_T Size;
+    ULONG i;
+    for (i = 0; i < RTL_NUMBER_OF(Cases); i++) {
+        Base = NULL;
+        Size = KB(64);
+        CHECK_STATUS(ZwAllocateVirtualMemory(NtCurrentProcess(), &Base, Cases[i].ZeroBits, &Size,
+                                             MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE),
+                     STATUS_SUCCESS);
+        CHECK(Base != NULL && (ULONG_PTR)Base + Size <= Cases[i].Limit);
+        CHECK(((ULONG_PTR)Base & 0xFFFF) == 0 && Base >= MM_LOWEST_USER_ADDRESS);
+        CHECK_STATUS(VmTouch(Base, TRUE, NULL), STATUS_SUCCESS);
+        CHECK_STATUS(Free(Base, 0, MEM_RELEASE), STATUS_SUCCESS);
+    }
+    Base = NULL;
+    Size = KB(64);
+    CHECK_STATUS(ZwAllocateVirtualMemory(NtCurrentProcess(), &Base, 16, &Size, MEM_RESERVE,
+                                         PAGE_READWRITE),
+                 STATUS_NO_MEMORY); /* nothing lies below 64 KiB */
+    CHECK_STATUS(ZwAllocateVirtualMemory(NtCurrentProcess(), &Base, 25, &Size, MEM_RESERVE,
+                                         PAGE_READWRITE),
+                 STATUS_INVALID_PARAMETER_3);
+    /* MEM_TOP_DOWN: the top of user space, then just below. */
+    CHECK_STATUS(Alloc(&Base, &Size, MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE), STATUS_SUCCESS);
+    CHECK_EQ(Base, MmUserProbeAddress - KB(64));
+    High = NULL;
+    CHECK_STATUS(Alloc(&High, &Size, MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE), STATUS_SUCCESS);
+    CHECK_EQ(High, MmUserProbeAddress - KB(128));
+    CHECK_STATUS(Free(Base, 0, MEM_RELEASE), STATUS_SUCCESS);
+    CHECK_STATUS(Free(High, 0, MEM_RELEASE), STATUS_SUCCESS);
 }
 
 /* Every documented parameter error, and the queries' own. */
@@ -579,6 +620,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     TestLifecycle();
     DbgPrint("kmtest_vm: TestFixed\n");
     TestFixed();
+    DbgPrint("kmtest_vm: TestPlacement\n");
+    TestPlacement();
     DbgPrint("kmtest_vm: TestErrors\n");
     TestErrors();
     DbgPrint("kmtest_vm: TestRace\n");

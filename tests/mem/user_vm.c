@@ -159,6 +159,10 @@ static void TestFixedAndFree(void)
     CheckRegion(Base, Base, NULL, KB(1024), MEM_FREE, PAGE_NOACCESS);
     CheckRegion(Second, Second, Second, 0x1000, MEM_RESERVE, 0);
     CHECK(VirtualFree(Second, 0, MEM_RELEASE));
+    /* MEM_TOP_DOWN: as high as user space goes. */
+    Base = VirtualAlloc(NULL, KB(64), MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE);
+    CHECK_EQ(Base, 0x6FFFFFFF0000ULL - KB(64));
+    CHECK(VirtualFree(Base, 0, MEM_RELEASE));
     /* MEM_COMMIT without an address reserves too; MEM_RESET keeps the pages committed. */
     Base = VirtualAlloc(NULL, 10000, MEM_COMMIT, PAGE_READWRITE | PAGE_WRITECOMBINE);
     CHECK(Base != NULL);
