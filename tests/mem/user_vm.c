@@ -317,8 +317,14 @@ static DWORD WINAPI RaceThread(LPVOID Parameter)
                 Ok &= Base[j * 4096] == Id;
             Ok &= VirtualFree(Base, 0, MEM_RELEASE);
         } else {
+            MEMORY_BASIC_INFORMATION Mbi;
             __atomic_add_fetch(&RaceLosses, 1, __ATOMIC_SEQ_CST);
             Ok &= GetLastError() == ERROR_INVALID_ADDRESS;
+            /* Another thread's reservation is this process's too: whole, or already gone. */
+            Ok &= VirtualQuery(Fixed + 0x1000, &Mbi, sizeof(Mbi)) == sizeof(Mbi);
+            Ok &= Mbi.State == MEM_FREE ||
+                  (Mbi.State == MEM_COMMIT && Mbi.AllocationBase == Fixed &&
+                   Mbi.RegionSize == KB(60) && Mbi.Protect == PAGE_READWRITE);
         }
         if (!Ok)
             __atomic_add_fetch(&RaceFailures, 1, __ATOMIC_SEQ_CST);
