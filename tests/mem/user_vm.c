@@ -46,7 +46,9 @@ static void TestSystemInfo(void)
     CHECK_EQ(Info.lpMinimumApplicationAddress, 0x10000);
     CHECK_EQ(Info.lpMaximumApplicationAddress, 0x6FFFFFFEFFFFULL);
     CHECK(Info.dwNumberOfProcessors >= 1);
-    CHECK_EQ(Info.dwActiveProcessorMask, (1ULL << Info.dwNumberOfProcessors) - 1);
+    CHECK_EQ(Info.dwActiveProcessorMask, Info.dwNumberOfProcessors >= 64
+                                             ? ~0ULL
+                                             : (1ULL << Info.dwNumberOfProcessors) - 1);
     CHECK_EQ(Info.dwProcessorType, PROCESSOR_AMD_X8664);
     CHECK(Info.wProcessorLevel >= 6);
     GetNativeSystemInfo(&Native);
