@@ -4,6 +4,7 @@
 #define NTK_NTAPI_H
 
 #include <ntk/ntkbase.h>
+#include <ntk/memtypes.h>
 
 NTK_EXTERN_C_START
 
@@ -227,6 +228,46 @@ NTSYSCALLAPI NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTIN
                                              PVOID ApcArgument3);
 NTSYSCALLAPI NTSTATUS NTAPI NtTestAlert(VOID);
 NTSYSCALLAPI NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
+
+/* Virtual memory (per process) and the system's basic figures. */
+NTSYSCALLAPI NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                                    ULONG_PTR ZeroBits, PSIZE_T RegionSize,
+                                                    ULONG AllocationType, ULONG Protect);
+NTSYSCALLAPI NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                                PSIZE_T RegionSize, ULONG FreeType);
+NTSYSCALLAPI NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
+                                                 MEMORY_INFORMATION_CLASS MemoryInformationClass,
+                                                 PVOID MemoryInformation,
+                                                 SIZE_T MemoryInformationLength,
+                                                 PSIZE_T ReturnLength);
+NTSYSCALLAPI NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                                   PSIZE_T RegionSize, ULONG NewProtect,
+                                                   PULONG OldProtect);
+
+typedef enum _SYSTEM_INFORMATION_CLASS {
+    SystemBasicInformation = 0,
+    SystemProcessorInformation = 1,
+    SystemPerformanceInformation = 2,
+    SystemTimeOfDayInformation = 3
+} SYSTEM_INFORMATION_CLASS;
+
+typedef struct _SYSTEM_BASIC_INFORMATION {
+    ULONG Reserved;
+    ULONG TimerResolution;            /* 100 ns units */
+    ULONG PageSize;
+    ULONG NumberOfPhysicalPages;
+    ULONG LowestPhysicalPageNumber;
+    ULONG HighestPhysicalPageNumber;
+    ULONG AllocationGranularity;
+    ULONG_PTR MinimumUserModeAddress;
+    ULONG_PTR MaximumUserModeAddress;
+    KAFFINITY ActiveProcessorsAffinityMask;
+    CCHAR NumberOfProcessors;
+} SYSTEM_BASIC_INFORMATION, *PSYSTEM_BASIC_INFORMATION;
+
+NTSYSCALLAPI NTSTATUS NTAPI NtQuerySystemInformation(
+    SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
+    ULONG SystemInformationLength, PULONG ReturnLength);
 
 /* Debug output from user mode (as ntdll's DbgPrint does through the kernel). */
 NTSYSAPI ULONG __cdecl DbgPrint(PCSTR Format, ...);

@@ -299,5 +299,6 @@ typedef struct _FILETIME {
 NTK_EXTERN_C_END
 
 #include <winbase.h>
+#include <memoryapi.h>
 
 #endif

@@ -146,6 +146,8 @@ typedef struct _EPROCESS {
     BOOLEAN Terminating;
     CHAR ImageFileName[16];
     LIST_ENTRY ProcessListEntry;
+    struct _MMVAD *VadList;      /* the process's user-space regions (mm/mmvad.c) */
+    BOOLEAN AddressSpaceDeleted; /* the regions are gone: no new allocation */
 } EPROCESS;
 
 typedef struct _ETHREAD {
@@ -267,6 +269,7 @@ NTSTATUS MmpCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length)
 NTSTATUS MmpTouchUserRange(volatile VOID *Address, SIZE_T Length, BOOLEAN Write);
 BOOLEAN MmpIsSystemAddress(const VOID *Address);
 VOID MmpInstallFaultHandlers(VOID);
+VOID MmpDeleteProcessAddressSpace(PEPROCESS Process); /* process exit: release every region */
 
 /* ---- Io ---- */
 NTSTATUS IopInitialize(VOID);

@@ -99,6 +99,7 @@ static VOID PspDeleteProcess(PVOID Object)
     PEPROCESS Process = Object;
     PspDeleteCid(Process->UniqueProcessId);
     ObpDeleteHandleTable(Process);
+    MmpDeleteProcessAddressSpace(Process); /* a process none of whose threads ran */
 }
 
 VOID PspDeleteThread(PVOID Object);

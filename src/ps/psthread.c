@@ -133,6 +133,7 @@ static VOID PspThreadRundown(PETHREAD Thread)
             Process->ExitStatus = Thread->ExitStatus;
         Process->Terminating = TRUE;
         ObpKillProcessHandles(Process);
+        MmpDeleteProcessAddressSpace(Process);
         KiSignalObject(&Process->Pcb.Header);
     }
 }

@@ -372,6 +372,10 @@
     X(IoCreateSynchronizationEvent, PASSIVE_LEVEL, PASSIVE_LEVEL)                                 \
     X(ZwDuplicateObject, PASSIVE_LEVEL, PASSIVE_LEVEL)                                            \
     X(ZwMakeTemporaryObject, PASSIVE_LEVEL, PASSIVE_LEVEL)                                        \
+    X(ZwAllocateVirtualMemory, PASSIVE_LEVEL, PASSIVE_LEVEL)                                    \
+    X(ZwFreeVirtualMemory, PASSIVE_LEVEL, PASSIVE_LEVEL)                                        \
+    X(ZwQueryVirtualMemory, PASSIVE_LEVEL, PASSIVE_LEVEL)                                       \
+    X(ZwProtectVirtualMemory, PASSIVE_LEVEL, PASSIVE_LEVEL)                                     \
     /* ---- ntk/ddk/workitem.h ---- */                                                            \
     X(ExQueueWorkItem, PASSIVE_LEVEL, DISPATCH_LEVEL)                                             \
     X(IoAllocateWorkItem, PASSIVE_LEVEL, DISPATCH_LEVEL)                                          \

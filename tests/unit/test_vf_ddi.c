@@ -91,6 +91,8 @@ static void TestDocumentedSample(void)
     CheckContract("PsGetVersion", PASSIVE_LEVEL, PASSIVE_LEVEL);
     /* Zw, Mm */
     CheckContract("ZwClose", PASSIVE_LEVEL, PASSIVE_LEVEL);
+    CheckContract("ZwAllocateVirtualMemory", PASSIVE_LEVEL, PASSIVE_LEVEL);
+    CheckContract("ZwQueryVirtualMemory", PASSIVE_LEVEL, PASSIVE_LEVEL);
     CheckContract("MmIsAddressValid", PASSIVE_LEVEL, DISPATCH_LEVEL);
     CheckContract("MmGetSystemRoutineAddress", PASSIVE_LEVEL, PASSIVE_LEVEL);
     /* Rtl, Dbg */

@@ -4,6 +4,7 @@
 
 #include <ntk/ddk/iotypes.h>
 #include <ntk/ddk/kefuncs.h>
+#include <ntk/memtypes.h>
 
 NTK_EXTERN_C_START
 
@@ -300,6 +301,19 @@ NTSYSAPI NTSTATUS ZwDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHan
                                     ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
                                     ULONG Options);
 NTSYSAPI NTSTATUS ZwMakeTemporaryObject(HANDLE Handle);
+/* Virtual memory of a process's user address space (NtCurrentProcess(): the current one). */
+NTSYSAPI NTSTATUS ZwAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                          ULONG_PTR ZeroBits, PSIZE_T RegionSize,
+                                          ULONG AllocationType, ULONG Protect);
+NTSYSAPI NTSTATUS ZwFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                      PSIZE_T RegionSize, ULONG FreeType);
+NTSYSAPI NTSTATUS ZwQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
+                                       MEMORY_INFORMATION_CLASS MemoryInformationClass,
+                                       PVOID MemoryInformation, SIZE_T MemoryInformationLength,
+                                       PSIZE_T ReturnLength);
+NTSYSAPI NTSTATUS ZwProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                         PSIZE_T RegionSize, ULONG NewProtect,
+                                         PULONG OldProtect);
 
 NTK_EXTERN_C_END
 
