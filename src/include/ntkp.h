@@ -263,6 +263,7 @@ NTSTATUS MmInitSystem(VOID);
 PVOID MmpReserveSystemPages(SIZE_T Size); /* commits read/write pages in system space */
 VOID MmpReleaseSystemPages(PVOID Base, SIZE_T Size);
 PVOID MmpReserveSystemRange(SIZE_T Size);  /* address space only, inaccessible */
+BOOLEAN MmpTakeGuardPage(ULONG_PTR Address); /* a guard page's first touch: TRUE, guard gone */
 NTSTATUS MmpProbeUserRange(const VOID *Address, SIZE_T Length, ULONG Alignment);
 NTSTATUS MmpCopyFromUser(PVOID Destination, const VOID *UserSource, SIZE_T Length);
 NTSTATUS MmpCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length);

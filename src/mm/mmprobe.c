@@ -201,6 +201,12 @@ static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
 static DECLSPEC_NORETURN VOID MiDispatchFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
 {
     MiCheckFatalPageFault(Record, Context);
+    /* The first touch of a guard page: its own exception, and the page is ordinary from then
+     * on. */
+    if (Record->ExceptionCode == STATUS_ACCESS_VIOLATION && Record->NumberParameters >= 2 &&
+        Record->ExceptionInformation[1] < MI_USER_PROBE_ADDRESS &&
+        MmpTakeGuardPage(Record->ExceptionInformation[1]))
+        Record->ExceptionCode = STATUS_GUARD_PAGE_VIOLATION;
     if (RtlpDispatchException(Record, Context))
         RtlpRestoreContext(Context);
     /* Nobody handled it: the user process ends, or the kernel stops with Windows' code. */

@@ -2,7 +2,8 @@
  * "per process" is bookkeeping: each EPROCESS keeps the list of reservations it made (its VADs),
  * queries see only those, and the pages are real host mappings: a reservation is a PROT_NONE
  * mapping, committing sets the page protection, decommitting drops the contents and goes back
- * to PROT_NONE, releasing unmaps. A touch of a reserved page therefore faults as on Windows. */
+ * to PROT_NONE, releasing unmaps. A touch of a reserved page therefore faults as on Windows; so
+ * does the first touch of a guard page, which then becomes an ordinary page. */
 #include "mi.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -38,10 +39,9 @@ NTSTATUS MiCheckProtection(ULONG Protect, int *HostProtection)
         return STATUS_INVALID_PAGE_PROTECTION;
     if (Modifiers != 0 && Base == PAGE_NOACCESS)
         return STATUS_INVALID_PAGE_PROTECTION;
-    if (Modifiers == PAGE_GUARD) {
-        KdpLog("ntk: PAGE_GUARD is not implemented (%s)\n", "MiCheckProtection");
-        return STATUS_NOT_IMPLEMENTED;
-    }
+    /* A guard page allows nothing until its first touch (MmpTakeGuardPage). */
+    if (Modifiers == PAGE_GUARD)
+        Host = PROT_NONE;
     /* PAGE_NOCACHE and PAGE_WRITECOMBINE describe the processor's caching of the page, which
      * ordinary host memory has no say in: they are kept and reported, nothing more. */
     if (HostProtection)
@@ -501,4 +501,26 @@ VOID MmpDeleteProcessAddressSpace(PEPROCESS Process)
                "released\n",
                Process->ImageFileName, Process->UniqueProcessId, Count, Count == 1 ? "" : "s",
                (ULONGLONG)Bytes);
+}
+
+/* A fault at Address: if it is a guard page of some process's memory, the page loses its guard
+ * (keeping the rest of its protection) and TRUE says the fault is STATUS_GUARD_PAGE_VIOLATION,
+ * raised once, as on Windows. */
+BOOLEAN MmpTakeGuardPage(ULONG_PTR Address)
+{
+    ULONG_PTR Page = (ULONG_PTR)PAGE_ALIGN(Address);
+    BOOLEAN Taken = FALSE;
+    PMMVAD Vad;
+    pthread_mutex_lock(&MiVadLock);
+    for (Vad = MiGlobalVads; Vad != NULL && Vad->Start <= Page; Vad = Vad->GlobalNext) {
+        MMVAD_RUN *Run;
+        if (Page >= Vad->End)
+            continue;
+        Run = MiRunAt(Vad, Page);
+        if (Run && (Run->Protect & PAGE_GUARD))
+            Taken = NT_SUCCESS(MiCommit(Vad, Page, Page + PAGE_SIZE, Run->Protect & ~PAGE_GUARD));
+        break;
+    }
+    pthread_mutex_unlock(&MiVadLock);
+    return Taken;
 }

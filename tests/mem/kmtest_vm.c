@@ -323,8 +323,15 @@ static void TestErrors(void)
     }
     Base = NULL;
     Size = KB(4);
-    CHECK_STATUS(Alloc(&Base, &Size, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD),
-                 STATUS_NOT_IMPLEMENTED);
+    /* A guard page in the kernel too: the first touch is STATUS_GUARD_PAGE_VIOLATION. */
+    CHECK_STATUS(Alloc(&Base, &Size, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD), STATUS_SUCCESS);
+    CHECK_STATUS(VmTouch(Base, FALSE, NULL), STATUS_GUARD_PAGE_VIOLATION);
+    CHECK_STATUS(VmTouch(Base, TRUE, NULL), STATUS_SUCCESS);
+    Size = 0;
+    CHECK_STATUS(ZwFreeVirtualMemory(NtCurrentProcess(), &Base, &Size, MEM_RELEASE),
+                 STATUS_SUCCESS);
+    Base = NULL;
+    Size = KB(4);
     CHECK_STATUS(ZwAllocateVirtualMemory(NtCurrentProcess(), &Base, 21, &Size, MEM_COMMIT,
                                          PAGE_READWRITE),
                  STATUS_INVALID_PARAMETER_3);

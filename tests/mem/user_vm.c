@@ -200,9 +200,43 @@ static void TestErrors(void)
                      ERROR_INVALID_PARAMETER);
     CHECK_FAILS_WITH(VirtualAlloc(NULL, (SIZE_T)1 << 60, MEM_RESERVE, PAGE_READWRITE) != NULL,
                      ERROR_INVALID_PARAMETER);
-    /* Not implemented, and says so. */
-    CHECK_FAILS_WITH(VirtualAlloc(NULL, KB(4), MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD) != NULL,
-                     ERROR_INVALID_FUNCTION);
+    /* Guard pages: the first touch raises STATUS_GUARD_PAGE_VIOLATION and takes the guard
+     * away (the access itself did not happen); the next touch works. */
+    {
+        PUCHAR Guard = VirtualAlloc(NULL, KB(8), MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+        DWORD Old = 0;
+        unsigned char Value = 0xEE;
+        CHECK(Guard != NULL);
+        if (Guard) {
+            CheckRegion(Guard, Guard, Guard, KB(8), MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+            CHECK_EQ(VmTouch(Guard + 10, TRUE, &Value), STATUS_GUARD_PAGE_VIOLATION);
+            CHECK_EQ(VmFaultAddress, (ULONG_PTR)(Guard + 10));
+            CheckRegion(Guard, Guard, Guard, KB(4), MEM_COMMIT, PAGE_READWRITE);
+            CheckRegion(Guard + KB(4), Guard + KB(4), Guard, KB(4), MEM_COMMIT,
+                        PAGE_READWRITE | PAGE_GUARD);
+            CHECK_EQ(Guard[10], 0); /* the write that faulted did not happen */
+            CHECK_EQ(VmTouch(Guard + 10, TRUE, &Value), 0);
+            CHECK_EQ(Guard[10], 0xEE);
+            /* A read of the second page: the same, once. */
+            CHECK_EQ(VmTouch(Guard + KB(4), FALSE, NULL), STATUS_GUARD_PAGE_VIOLATION);
+            CHECK_EQ(VmTouch(Guard + KB(4), FALSE, NULL), 0);
+            /* VirtualProtect puts the guard back and reports the protection it replaces. */
+            CHECK(VirtualProtect(Guard, KB(4), PAGE_READONLY | PAGE_GUARD, &Old));
+            CHECK_EQ(Old, PAGE_READWRITE);
+            CHECK_EQ(VmTouch(Guard + 10, FALSE, NULL), STATUS_GUARD_PAGE_VIOLATION);
+            CHECK_EQ(VmTouch(Guard + 10, FALSE, &Value), 0);
+            CHECK_EQ(Value, 0xEE);
+            CHECK_EQ(VmTouch(Guard + 10, TRUE, NULL), STATUS_ACCESS_VIOLATION); /* read-only */
+            /* No guard on PAGE_NOACCESS, nor two modifiers. */
+            CHECK_FAILS_WITH(VirtualProtect(Guard, KB(4), PAGE_NOACCESS | PAGE_GUARD, &Old),
+                             ERROR_INVALID_PARAMETER);
+            CHECK_FAILS_WITH(VirtualProtect(Guard, KB(4), PAGE_READWRITE | PAGE_GUARD |
+                                                              PAGE_NOCACHE,
+                                            &Old),
+                             ERROR_INVALID_PARAMETER);
+            CHECK(VirtualFree(Guard, 0, MEM_RELEASE));
+        }
+    }
     /* Queries. */
     CHECK_FAILS_WITH(VirtualQuery((PVOID)0x700000000000ULL, &Mbi, sizeof(Mbi)),
                      ERROR_INVALID_PARAMETER);
