@@ -45,6 +45,12 @@ NTK_EXPORT VOID NtkSpecialPoolForTag(ULONG Tag);
  * TRUE: blocks start at their page, underruns fault (Verify Start). */
 NTK_EXPORT VOID NtkSpecialPoolVerifyStart(BOOLEAN VerifyStart);
 
+/* Driver Verifier's force IRQL checking: at each raise to DISPATCH_LEVEL all paged pool is
+ * made inaccessible, so a touch of it at DISPATCH_LEVEL or above is the bug check Windows
+ * raises (0xD1, or 0xA in the kernel); below, the page comes back. Costs a system call per
+ * raise. Call before NtkInitialize. */
+NTK_EXPORT VOID NtkForceIrqlChecking(BOOLEAN Enable);
+
 NTK_EXTERN_C_END
 
 #endif

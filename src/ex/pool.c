@@ -50,16 +50,17 @@ typedef struct _POOL_ARENA {
 _Static_assert(sizeof(POOL_ARENA) == POOL_UNIT, "the arena header is one unit");
 
 static NTK_LOCK ExpPoolLock = NTK_LOCK_INIT;
-static PVOID ExpFreeLists[POOL_CLASSES];
-static PUCHAR ExpArenaNext, ExpArenaEnd;
+/* By pool type (0 non-paged, 1 paged: paged pool has a region of its own, pagedpool.c). */
+static PVOID ExpFreeLists[2][POOL_CLASSES];
+static PUCHAR ExpArenaNext[2], ExpArenaEnd[2];
 static LIST_ENTRY ExpLiveBlocks = { &ExpLiveBlocks, &ExpLiveBlocks };
 static NTK_POOL_TAG_STATS ExpTagStats[POOL_TAG_BUCKETS];
 /* Freed large blocks, by page count (front page included), kept mapped for reuse: system space
  * is never handed out twice otherwise, so repeated large requests recycle these. */
 #define POOL_LARGE_CACHE_PAGES 260
 #define POOL_LARGE_CACHE_DEPTH 8
-static PUCHAR ExpLargeCache[POOL_LARGE_CACHE_PAGES + 1][POOL_LARGE_CACHE_DEPTH];
-static UCHAR ExpLargeCount[POOL_LARGE_CACHE_PAGES + 1];
+static PUCHAR ExpLargeCache[2][POOL_LARGE_CACHE_PAGES + 1][POOL_LARGE_CACHE_DEPTH];
+static UCHAR ExpLargeCount[2][POOL_LARGE_CACHE_PAGES + 1];
 
 static NTK_POOL_TAG_STATS *ExpTagEntry(ULONG Tag)
 {
@@ -200,7 +201,7 @@ BOOLEAN ExpTryQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Co
 
 NTSTATUS ExpInitializePool(VOID)
 {
-    return STATUS_SUCCESS;
+    return ExpInitializePagedPool();
 }
 
 BOOLEAN ExpIsPoolAddress(PVOID Address)
@@ -224,18 +225,25 @@ static ULONG_PTR ExpArenaOf(const VOID *Address)
 }
 
 /* An arena aligned on its size: twice the size reserved, the unaligned ends given back. */
-static POOL_ARENA *ExpNewArena(VOID)
+static POOL_ARENA *ExpNewArena(UCHAR PoolType)
 {
-    PUCHAR Raw = MmpReserveSystemPages(2 * POOL_ARENA_SIZE), Aligned;
+    PUCHAR Raw, Aligned;
     POOL_ARENA *Arena;
-    if (Raw == NULL)
-        return NULL;
-    Aligned = (PUCHAR)ExpArenaOf(Raw + POOL_ARENA_SIZE - 1);
-    if (Aligned > Raw)
-        MmpReleaseSystemPages(Raw, (SIZE_T)(Aligned - Raw));
-    if (Aligned + POOL_ARENA_SIZE < Raw + 2 * POOL_ARENA_SIZE)
-        MmpReleaseSystemPages(Aligned + POOL_ARENA_SIZE,
-                              (SIZE_T)(Raw + 2 * POOL_ARENA_SIZE - Aligned - POOL_ARENA_SIZE));
+    if (PoolType) {
+        Aligned = ExpCarvePagedPool(POOL_ARENA_SIZE, POOL_ARENA_SIZE);
+        if (Aligned == NULL)
+            return NULL;
+    } else {
+        Raw = MmpReserveSystemPages(2 * POOL_ARENA_SIZE);
+        if (Raw == NULL)
+            return NULL;
+        Aligned = (PUCHAR)ExpArenaOf(Raw + POOL_ARENA_SIZE - 1);
+        if (Aligned > Raw)
+            MmpReleaseSystemPages(Raw, (SIZE_T)(Aligned - Raw));
+        if (Aligned + POOL_ARENA_SIZE < Raw + 2 * POOL_ARENA_SIZE)
+            MmpReleaseSystemPages(Aligned + POOL_ARENA_SIZE,
+                                  (SIZE_T)(Raw + 2 * POOL_ARENA_SIZE - Aligned - POOL_ARENA_SIZE));
+    }
     Arena = (POOL_ARENA *)Aligned;
     Arena->Magic = POOL_ARENA_MAGIC ^ (ULONG_PTR)Arena;
     Arena->CarvedEnd = (PUCHAR)(Arena + 1);
@@ -259,7 +267,7 @@ static BOOLEAN ExpHeaderValid(const POOL_HEADER *Header, const VOID *Block)
 }
 
 /* Allocates with the pool lock held; returns the block or NULL. */
-static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
+static PVOID ExpAllocateLocked(UCHAR PoolType, SIZE_T Size, ULONG *Units, BOOLEAN *Large)
 {
     PUCHAR Base;
     if (Size <= POOL_SMALL_LIMIT) {
@@ -267,21 +275,22 @@ static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
         SIZE_T Bytes = (SIZE_T)Class * POOL_UNIT;
         *Units = Class;
         *Large = FALSE;
-        if (ExpFreeLists[Class]) {
-            Base = ExpFreeLists[Class];
-            ExpFreeLists[Class] = *(PVOID *)(Base + POOL_OVERHEAD);
+        if (ExpFreeLists[PoolType][Class]) {
+            Base = ExpFreeLists[PoolType][Class];
+            ExpFreeLists[PoolType][Class] = *(PVOID *)(Base + POOL_OVERHEAD);
             return Base + POOL_OVERHEAD;
         }
-        if (ExpArenaNext == NULL || ExpArenaNext + Bytes > ExpArenaEnd) {
-            POOL_ARENA *Arena = ExpNewArena();
+        if (ExpArenaNext[PoolType] == NULL ||
+            ExpArenaNext[PoolType] + Bytes > ExpArenaEnd[PoolType]) {
+            POOL_ARENA *Arena = ExpNewArena(PoolType);
             if (Arena == NULL)
                 return NULL;
-            ExpArenaNext = (PUCHAR)(Arena + 1);
-            ExpArenaEnd = (PUCHAR)Arena + POOL_ARENA_SIZE;
+            ExpArenaNext[PoolType] = (PUCHAR)(Arena + 1);
+            ExpArenaEnd[PoolType] = (PUCHAR)Arena + POOL_ARENA_SIZE;
         }
-        Base = ExpArenaNext;
-        ExpArenaNext += Bytes;
-        ((POOL_ARENA *)ExpArenaOf(Base))->CarvedEnd = ExpArenaNext;
+        Base = ExpArenaNext[PoolType];
+        ExpArenaNext[PoolType] += Bytes;
+        ((POOL_ARENA *)ExpArenaOf(Base))->CarvedEnd = ExpArenaNext[PoolType];
         return Base + POOL_OVERHEAD;
     }
     /* Large: page-aligned data after a front page that holds the track and the header. */
@@ -289,9 +298,10 @@ static PVOID ExpAllocateLocked(SIZE_T Size, ULONG *Units, BOOLEAN *Large)
         return NULL;
     *Units = (ULONG)(BYTES_TO_PAGES(Size) + 1);
     *Large = TRUE;
-    if (*Units <= POOL_LARGE_CACHE_PAGES && ExpLargeCount[*Units] != 0)
-        return ExpLargeCache[*Units][--ExpLargeCount[*Units]] + PAGE_SIZE;
-    Base = MmpReserveSystemPages((SIZE_T)*Units * PAGE_SIZE);
+    if (*Units <= POOL_LARGE_CACHE_PAGES && ExpLargeCount[PoolType][*Units] != 0)
+        return ExpLargeCache[PoolType][*Units][--ExpLargeCount[PoolType][*Units]] + PAGE_SIZE;
+    Base = PoolType ? ExpCarvePagedPool((SIZE_T)*Units * PAGE_SIZE, PAGE_SIZE)
+                    : MmpReserveSystemPages((SIZE_T)*Units * PAGE_SIZE);
     return Base ? Base + PAGE_SIZE : NULL;
 }
 
@@ -319,7 +329,7 @@ PVOID ExpAllocatePoolEx(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PV
             return Block;
     }
     NtkLock(&ExpPoolLock);
-    Block = ExpAllocateLocked(Size, &Units, &Large);
+    Block = ExpAllocateLocked(PoolType, Size, &Units, &Large);
     if (Block == NULL) {
         NtkUnlock(&ExpPoolLock);
         return NULL;
@@ -405,6 +415,9 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
         ExpFreeSpecialPool(Block, Tag, CheckTag);
         return;
     }
+    /* Paged pool is known by its address: the IRQL check comes before any touch of it. */
+    if (ExpIsPagedPoolAddress(Block) && Irql > APC_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x11, Irql, 1, (ULONG_PTR)Block);
     if (Block == NULL || !ExpIsPoolAddress(Block) || ((ULONG_PTR)Block & (POOL_UNIT - 1)))
         KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
     Header = ExpHeader(Block);
@@ -440,17 +453,22 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
         PUCHAR Base = (PUCHAR)Block - PAGE_SIZE;
         /* A few stay mapped for the next request of that size (what NT's big-pool cache
          * gains); the rest go back, inaccessible, so a stale pointer faults. */
-        if (Pages <= POOL_LARGE_CACHE_PAGES && ExpLargeCount[Pages] < POOL_LARGE_CACHE_DEPTH) {
-            ExpLargeCache[Pages][ExpLargeCount[Pages]++] = Base;
+        UCHAR Type = Header->PoolType;
+        if (Pages <= POOL_LARGE_CACHE_PAGES &&
+            ExpLargeCount[Type][Pages] < POOL_LARGE_CACHE_DEPTH) {
+            ExpLargeCache[Type][Pages][ExpLargeCount[Type][Pages]++] = Base;
             NtkUnlock(&ExpPoolLock);
             return;
         }
         NtkUnlock(&ExpPoolLock);
-        MmpReleaseSystemPages(Base, (SIZE_T)Pages * PAGE_SIZE);
+        if (Type)
+            ExpReleasePagedPool(Base, (SIZE_T)Pages * PAGE_SIZE);
+        else
+            MmpReleaseSystemPages(Base, (SIZE_T)Pages * PAGE_SIZE);
         return;
     }
-    *(PVOID *)Block = ExpFreeLists[Header->Units];
-    ExpFreeLists[Header->Units] = (PUCHAR)Block - POOL_OVERHEAD;
+    *(PVOID *)Block = ExpFreeLists[Header->PoolType][Header->Units];
+    ExpFreeLists[Header->PoolType][Header->Units] = (PUCHAR)Block - POOL_OVERHEAD;
     NtkUnlock(&ExpPoolLock);
 }
 

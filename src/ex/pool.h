@@ -17,6 +17,11 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag);
 /* Per-tag accounting, for blocks the special pool hands out. */
 VOID ExpAccountAllocation(ULONG Tag, UCHAR PoolType, SIZE_T Bytes, BOOLEAN Allocate);
 
+/* Paged pool's region and force IRQL checking (pagedpool.c). */
+NTSTATUS ExpInitializePagedPool(VOID);
+PVOID ExpCarvePagedPool(SIZE_T Size, SIZE_T Alignment);
+VOID ExpReleasePagedPool(PVOID Base, SIZE_T Size);
+
 /* Special pool (specpool.c). */
 extern volatile BOOLEAN ExpSpecialPoolActive; /* a driver or a tag was selected */
 BOOLEAN ExpIsSpecialPoolAddress(const VOID *Address);

@@ -20,6 +20,7 @@ static void NtkUsage(FILE *Out)
             "               [--verifier standard|none] [--dump FILE|none] [--hang-timeout S]\n"
             "               [--expect-bugcheck CODE] [--special-pool DRIVER|TAG]...\n"
             "               [--special-pool-verify end|start] [--poolmon] [--beep-wav FILE]\n"
+            "               [--force-irql-checking]\n"
             "               [-- PROG.so [ARGS...]]\n"
             "       ntk analyze [--json] DUMP | --explain CODE | --list\n"
             "\n"
@@ -42,6 +43,8 @@ static void NtkUsage(FILE *Out)
             "  --special-pool-verify end|start  blocks end at their page's end (overruns\n"
             "                     fault, the default) or start at its start (underruns fault)\n"
             "  --poolmon          print pool usage by tag (as poolmon does) at exit\n"
+            "  --force-irql-checking  paged pool is paged out at each raise to\n"
+            "                     DISPATCH_LEVEL: touching it there is bug check 0xD1\n"
             "  --beep-wav FILE    the tones played on \\Device\\Beep, written as a WAV file at\n"
             "                     the end of the run\n"
             "Exit status: PROG's; 2 if a driver fails to load; 3 on a bug check. With\n"
@@ -238,6 +241,8 @@ static int NtkRun(int argc, char **argv)
             NtkSpecialPoolVerifyStart(strcmp(Where, "start") == 0);
         } else if (strcmp(argv[i], "--poolmon") == 0) {
             PoolMon = TRUE;
+        } else if (strcmp(argv[i], "--force-irql-checking") == 0) {
+            NtkForceIrqlChecking(TRUE);
         } else if (strcmp(argv[i], "--beep-wav") == 0 && i + 1 < argc) {
             BeepWave = argv[++i];
         } else if (strcmp(argv[i], "--") == 0) {

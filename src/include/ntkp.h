@@ -244,6 +244,12 @@ typedef struct _NTK_POOL_TAG_STATS {
     SIZE_T PagedPeak, NonPagedPeak;    /* the most ever in use at once */
 } NTK_POOL_TAG_STATS;
 extern BOOLEAN VfPoolChecks; /* Driver Verifier's pool checks are on */
+/* Force IRQL checking (pagedpool.c): paged pool "paged out" at each raise to DISPATCH_LEVEL. */
+extern volatile BOOLEAN ExpForceIrqlChecking;
+VOID ExpTrimPagedPool(VOID);
+BOOLEAN ExpPageInPagedPool(ULONG_PTR Address, KIRQL Irql); /* from the fault handler */
+VOID ExpUntrimPagedPool(VOID);                            /* a bug check */
+BOOLEAN ExpIsPagedPoolAddress(const VOID *Address);
 BOOLEAN ExpQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count);
 BOOLEAN ExpTryQueryPoolTags(NTK_POOL_TAG_STATS *Stats, ULONG Capacity, ULONG *Count);
 VOID ExpNoteDriverImage(PCUNICODE_STRING ServiceName, ULONG_PTR Base, ULONG_PTR End);

@@ -311,6 +311,7 @@ static DECLSPEC_NORETURN VOID KiBugCheckBody(VOID)
 {
     PKD_BUGCHECK BugCheck = &KiBugCheck;
     KdpFreezeExecution(BugCheck);
+    ExpUntrimPagedPool(); /* the dump reads paged pool */
     KdpProtect("printing the STOP line", 2000, KiPrintStopLine, BugCheck);
     KdpProtect("the bug check callbacks", 20000, KiRunCallbacks, NULL);
     KdpProtect("writing the crash dump", 40000, KiWriteDump, BugCheck);

@@ -76,8 +76,11 @@ KIRQL KfRaiseIrql(KIRQL NewIrql)
     KIRQL Old = Thread->Irql;
     if (NewIrql < Old)
         KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, Old, NewIrql, 0, 0);
-    if (Old < DISPATCH_LEVEL && NewIrql >= DISPATCH_LEVEL)
+    if (Old < DISPATCH_LEVEL && NewIrql >= DISPATCH_LEVEL) {
         KiAcquireProcessor(&KiProcessorBlock[Thread->Processor], Thread);
+        if (__builtin_expect(ExpForceIrqlChecking, 0))
+            ExpTrimPagedPool();
+    }
     Thread->Irql = NewIrql;
     return Old;
 }

@@ -267,6 +267,12 @@ static void MiFaultHandler(int Signal, siginfo_t *Info, void *RawContext)
         Code = STATUS_BREAKPOINT;
         break;
     }
+    /* Force IRQL checking: paged pool "paged out" at a raise comes back in below
+     * DISPATCH_LEVEL, and the access is retried. */
+    if (Signal == SIGSEGV && ExpForceIrqlChecking &&
+        ExpPageInPagedPool((ULONG_PTR)Info->si_addr,
+                           KiCurrentThread ? KiCurrentThread->Irql : PASSIVE_LEVEL))
+        return;
     if ((Signal == SIGSEGV || Signal == SIGBUS) && MiRecovery != NULL) {
         MiRecovery->FaultAddress = Info->si_addr;
         MiRedirect(Context, (PVOID)MiResumeRecovery, 0, 0, 0, 0);
