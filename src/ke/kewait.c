@@ -2,6 +2,7 @@
  * thread links its own wait blocks into the objects and sleeps on its own futex. */
 #include "ntkp.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 #include "ntklock.h"
 #include "kdp.h"
 #include <errno.h>
@@ -248,13 +249,59 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
     return Status;
 }
 
-NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
-                                  KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
-                                  BOOLEAN Alertable, PLARGE_INTEGER Timeout,
-                                  PKWAIT_BLOCK WaitBlockArray)
+/* Deadlock detection sees a kernel-mode wait for a mutex the thread does not own as the
+ * mutex's acquisition: the orders are recorded before the wait (a poll, which cannot wait,
+ * records none), and the mutexes the wait did not take are given back after it. Returns the
+ * mutexes noted, as a mask of indexes. */
+static ULONGLONG KiNoteMutexWaits(PKTHREAD Thread, ULONG Count, PVOID Object[],
+                                  PLARGE_INTEGER Timeout, PVOID Caller)
 {
-    VF_CHECK_IRQL(KeWaitForMultipleObjects);
+    ULONGLONG Noted = 0;
+    ULONG i;
+    for (i = 0; i < Count; i++) {
+        PKMUTANT Mutant = Object[i];
+        if (Mutant->Header.Type != MutantObject ||
+            __atomic_load_n(&Mutant->OwnerThread, __ATOMIC_RELAXED) == Thread)
+            continue;
+        Noted |= 1ULL << i;
+        if (Timeout == NULL || Timeout->QuadPart != 0)
+            VfDeadlockAcquire(Mutant, VfLockMutex, Caller);
+    }
+    return Noted;
+}
+
+static VOID KiSettleMutexWaits(ULONGLONG Noted, ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                               PLARGE_INTEGER Timeout, NTSTATUS Status, PVOID Caller)
+{
+    BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
+    ULONGLONG Taken = 0;
+    ULONG i;
+    if (WaitType == WaitAll) {
+        if (Status == STATUS_WAIT_0 || Status == STATUS_ABANDONED_WAIT_0)
+            Taken = ~0ULL;
+    } else if ((ULONG)Status < Count) {
+        Taken = 1ULL << (ULONG)Status;
+    } else if ((ULONG)(Status - STATUS_ABANDONED_WAIT_0) < Count) {
+        Taken = 1ULL << (ULONG)(Status - STATUS_ABANDONED_WAIT_0);
+    }
+    for (i = 0; i < Count; i++) {
+        if (!(Noted & (1ULL << i)))
+            continue;
+        if (Poll && (Taken & (1ULL << i)))
+            VfDeadlockTryAcquired(Object[i], VfLockMutex, Caller);
+        else if (!Poll && !(Taken & (1ULL << i)))
+            VfDeadlockRelease(Object[i]);
+    }
+}
+
+static NTSTATUS KiWaitForObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                                 KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                 BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                 PKWAIT_BLOCK WaitBlockArray, PVOID Caller)
+{
     PKTHREAD Thread = KeGetCurrentThread();
+    ULONGLONG Noted = 0;
+    NTSTATUS Status;
     if (Thread->WaitNext) {
         Thread->WaitNext = FALSE;
         KeLowerIrql(Thread->WaitIrql);
@@ -265,16 +312,31 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
         KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, 0, 0, 0);
     if (WaitType != WaitAll && WaitType != WaitAny)
         KeBugCheckEx(INVALID_DATA_ACCESS_TRAP, WaitType, 0, 0, 0);
-    return KiWait(Thread, Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
-                  WaitBlockArray ? WaitBlockArray : Thread->WaitBlock);
+    if (VfDeadlockChecks && WaitMode == KernelMode)
+        Noted = KiNoteMutexWaits(Thread, Count, Object, Timeout, Caller);
+    Status = KiWait(Thread, Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
+                    WaitBlockArray ? WaitBlockArray : Thread->WaitBlock);
+    if (Noted != 0)
+        KiSettleMutexWaits(Noted, Count, Object, WaitType, Timeout, Status, Caller);
+    return Status;
+}
+
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                                  KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                  BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray)
+{
+    VF_CHECK_IRQL(KeWaitForMultipleObjects);
+    return KiWaitForObjects(Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
+                            WaitBlockArray, __builtin_return_address(0));
 }
 
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
     VF_CHECK_IRQL(KeWaitForSingleObject);
-    return KeWaitForMultipleObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,
-                                    NULL);
+    return KiWaitForObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout, NULL,
+                            __builtin_return_address(0));
 }
 
 NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
