@@ -2,8 +2,9 @@
  *
  * Each thread notes the locks it holds in a small thread-local array; taking a lock while
  * holding none (the common case) costs that note and nothing shared. Taking L while holding
- * H looks up the edge H -> L in the graph (under the verifier's own lock); a new edge is
- * recorded with the stack of the acquisition, and only then is the graph searched, for a path
+ * H looks up the edge H -> L: first in a small per-thread cache of orders already recorded,
+ * then in the graph (under the verifier's own lock); a new edge is recorded with the stack
+ * of the acquisition, and only then is the graph searched, for a path
  * L -> ... -> H. Such a path means some thread took these locks in the other order: the lock
  * hierarchy is violated, and the verifier stops the system with 0xC4/0x1001 (parameter 2: the
  * lock whose acquisition closed the cycle), having logged both acquisition stacks.
@@ -36,6 +37,17 @@ static __thread VF_HELD VfHeld[VF_HELD_MAX];
 static __thread ULONG VfHeldCount;
 static __thread BOOLEAN VfHeldOverflow; /* past VF_HELD_MAX: no orders until all are released */
 static __thread PKTHREAD VfHeldThread;  /* whose notes these are */
+
+/* Orders the thread has seen recorded, so that a nested acquisition repeating a known order
+ * takes no shared lock: direct-mapped, valid while no node has been dropped since. */
+#define VF_SEEN_SLOTS 64
+typedef struct _VF_SEEN {
+    PVOID From;
+    PVOID To;
+    ULONG Generation;
+} VF_SEEN;
+static __thread VF_SEEN VfSeen[VF_SEEN_SLOTS];
+static ULONG VfGraphGeneration = 1; /* bumped whenever a node goes */
 
 /* ---- the graph ---- */
 
@@ -109,20 +121,20 @@ static PVF_EDGE VfFindEdge(PVF_NODE From, PVF_NODE To)
     return NULL;
 }
 
-static VOID VfAddEdge(PVF_NODE From, PVF_NODE To, PVOID FromCaller, PVOID Caller)
+static BOOLEAN VfAddEdge(PVF_NODE From, PVF_NODE To, PVOID FromCaller, PVOID Caller)
 {
     PVF_EDGE Edge;
     if (From->EdgeCount == From->EdgeCapacity) {
         ULONG Capacity = From->EdgeCapacity ? From->EdgeCapacity * 2 : 4;
         PVF_EDGE *Edges = realloc(From->Edges, Capacity * sizeof(*Edges));
         if (Edges == NULL)
-            return;
+            return FALSE;
         From->Edges = Edges;
         From->EdgeCapacity = Capacity;
     }
     Edge = calloc(1, sizeof(*Edge));
     if (Edge == NULL)
-        return;
+        return FALSE;
     Edge->From = From;
     Edge->To = To;
     Edge->Thread = KeGetCurrentThread();
@@ -130,6 +142,7 @@ static VOID VfAddEdge(PVF_NODE From, PVF_NODE To, PVOID FromCaller, PVOID Caller
     Edge->Caller = Caller;
     Edge->Frames = (ULONG)backtrace(Edge->Stack, VF_STACK_FRAMES);
     From->Edges[From->EdgeCount++] = Edge;
+    return TRUE;
 }
 
 /* Depth-first search from From for To along recorded orders; on success each node on the
@@ -192,6 +205,7 @@ static VOID VfUnlinkNode(PVF_NODE Node)
     free(Node->Edges);
     free(Node);
     VfNodeCount--;
+    __atomic_store_n(&VfGraphGeneration, VfGraphGeneration + 1, __ATOMIC_RELEASE);
 }
 
 /* ---- the thread's notes ---- */
@@ -231,7 +245,7 @@ static VOID VfApplyRemoteReleases(PKTHREAD Me)
 /* The notes of the current thread, emptied if the host thread now runs another KTHREAD. */
 static PKTHREAD VfSyncHeld(VOID)
 {
-    PKTHREAD Me = KeGetCurrentThread();
+    PKTHREAD Me = KiCurrentThread;
     if (__builtin_expect(VfHeldThread != Me, 0)) {
         VfHeldThread = Me;
         VfHeldCount = 0;
@@ -244,26 +258,49 @@ static PKTHREAD VfSyncHeld(VOID)
 
 /* Records the orders from every held lock to Lock; bug checks on the first that inverts a
  * recorded order. */
+static VF_SEEN *VfSeenSlot(PVOID From, PVOID To)
+{
+    ULONG_PTR Hash = ((ULONG_PTR)From >> 3) * 31 + ((ULONG_PTR)To >> 3);
+    return &VfSeen[(Hash ^ (Hash >> 7)) & (VF_SEEN_SLOTS - 1)];
+}
+
 static VOID VfRecordOrders(PVOID Lock, UCHAR Type, PVOID Caller)
 {
-    PVF_NODE To, From;
+    ULONG Generation = __atomic_load_n(&VfGraphGeneration, __ATOMIC_ACQUIRE);
+    PVF_NODE To = NULL, From;
+    BOOLEAN Locked = FALSE;
+    VF_SEEN *Seen;
     ULONG i;
 
-    NtkLock(&VfGraphLock);
-    To = VfGetNode(Lock, Type);
-    for (i = 0; To != NULL && i < VfHeldCount; i++) {
-        From = VfGetNode(VfHeld[i].Lock, VfHeld[i].Type);
-        if (From == NULL || VfFindEdge(From, To) != NULL)
+    for (i = 0; i < VfHeldCount; i++) {
+        Seen = VfSeenSlot(VfHeld[i].Lock, Lock);
+        if (Seen->From == VfHeld[i].Lock && Seen->To == Lock && Seen->Generation == Generation)
             continue;
-        if (VfPathExists(To, From)) {
-            VfReportInversion(From, To, VfHeld[i].Caller, Caller);
-            NtkUnlock(&VfGraphLock);
-            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_DEADLOCK_DETECTED, (ULONG_PTR)Lock,
-                         0, 0);
+        if (!Locked) {
+            NtkLock(&VfGraphLock);
+            Locked = TRUE;
+            Generation = VfGraphGeneration;
+            To = VfGetNode(Lock, Type);
         }
-        VfAddEdge(From, To, VfHeld[i].Caller, Caller);
+        From = VfGetNode(VfHeld[i].Lock, VfHeld[i].Type);
+        if (To == NULL || From == NULL)
+            continue;
+        if (VfFindEdge(From, To) == NULL) {
+            if (VfPathExists(To, From)) {
+                VfReportInversion(From, To, VfHeld[i].Caller, Caller);
+                NtkUnlock(&VfGraphLock);
+                KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_DEADLOCK_DETECTED,
+                             (ULONG_PTR)Lock, 0, 0);
+            }
+            if (!VfAddEdge(From, To, VfHeld[i].Caller, Caller))
+                continue;
+        }
+        Seen->From = VfHeld[i].Lock;
+        Seen->To = Lock;
+        Seen->Generation = Generation;
     }
-    NtkUnlock(&VfGraphLock);
+    if (Locked)
+        NtkUnlock(&VfGraphLock);
 }
 
 static VOID VfNoteHeld(PVOID Lock, VF_LOCK_TYPE Type, PVOID Caller, BOOLEAN Order)
@@ -307,7 +344,7 @@ VOID VfDeadlockRelease(PVOID Lock)
 
 VOID VfDeadlockReleaseForThread(PVOID Lock, PKTHREAD Thread)
 {
-    if (Thread == KeGetCurrentThread()) {
+    if (Thread == KiCurrentThread) {
         VfDeadlockRelease(Lock);
         return;
     }
