@@ -13,6 +13,13 @@
 
 static NTK_LOCK KiDispatcherLock = NTK_LOCK_INIT;
 
+/* Threads whose waits the lock holder ended: their futex words are set at once, the wake-up
+ * calls are made once the lock is dropped, so that a woken thread does not find the lock still
+ * held by its waker and sleep a second time on it. */
+#define KI_DEFERRED_WAKES 16
+static __thread volatile int *KiDeferredWake[KI_DEFERRED_WAKES];
+static __thread ULONG KiDeferredWakeCount;
+
 VOID KiAcquireDispatcherLock(VOID)
 {
     NtkLock(&KiDispatcherLock);
@@ -20,7 +27,13 @@ VOID KiAcquireDispatcherLock(VOID)
 
 VOID KiReleaseDispatcherLock(VOID)
 {
+    ULONG i, Count = KiDeferredWakeCount;
+    KiDeferredWakeCount = 0;
     NtkUnlock(&KiDispatcherLock);
+    /* The woken thread may already have seen its word and gone on: a late wake-up call is a
+     * spurious one for whoever waits there now, which every futex waiter here tolerates. */
+    for (i = 0; i < Count; i++)
+        syscall(SYS_futex, KiDeferredWake[i], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 static BOOLEAN KiIsSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
@@ -62,7 +75,10 @@ static BOOLEAN KiConsume(PDISPATCHER_HEADER Header, PKTHREAD Thread)
 static VOID KiFutexWake(volatile int *Futex)
 {
     __atomic_store_n(Futex, 1, __ATOMIC_RELEASE);
-    syscall(SYS_futex, Futex, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    if (KiDeferredWakeCount < KI_DEFERRED_WAKES)
+        KiDeferredWake[KiDeferredWakeCount++] = Futex;
+    else
+        syscall(SYS_futex, Futex, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 /* Ends a thread's wait: unlinks all of its wait blocks, makes it busy and wakes it. */
@@ -230,14 +246,18 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
                 KiArmWaitTimer(Thread, Due);
             KiMarkIdle(Thread);
         }
-        while (Thread->Waiting) {
+        if (Thread->Waiting) {
             KiReleaseDispatcherLock();
-            if (__atomic_load_n(&Thread->WaitFutex, __ATOMIC_ACQUIRE) == 0)
+            /* KiUnwaitThread ends the wait (Waiting, WaitStatus) before it stores 1 here with
+             * release order: once 1 is seen the wait is over, and the waker, which still holds
+             * the dispatcher lock for its wake-up call, is not waited for a second time. */
+            while (__atomic_load_n(&Thread->WaitFutex, __ATOMIC_ACQUIRE) == 0)
                 syscall(SYS_futex, &Thread->WaitFutex, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
-            KiAcquireDispatcherLock();
+            Status = Thread->WaitStatus;
+        } else {
+            Status = Thread->WaitStatus;
+            KiReleaseDispatcherLock();
         }
-        Status = Thread->WaitStatus;
-        KiReleaseDispatcherLock();
         KdpNoteProgress();
         if (Due != 0)
             KiCancelWaitTimer(Thread);
