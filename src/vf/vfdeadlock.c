@@ -338,8 +338,10 @@ VOID VfDeadlockTryAcquired(PVOID Lock, VF_LOCK_TYPE Type, PVOID Caller)
 
 VOID VfDeadlockRelease(PVOID Lock)
 {
-    VfSyncHeld();
-    VfRemoveHeld(Lock);
+    /* Notes of another KTHREAD (or none yet) cannot hold it; remote releases wait for the
+     * next acquisition. */
+    if (__builtin_expect(VfHeldThread == KiCurrentThread, 1))
+        VfRemoveHeld(Lock);
 }
 
 VOID VfDeadlockReleaseForThread(PVOID Lock, PKTHREAD Thread)
