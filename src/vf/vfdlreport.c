@@ -106,22 +106,30 @@ static PCSTR VfDescribeLock(PVF_NODE Node, char *Buffer, size_t Size)
     return Buffer;
 }
 
-/* The frames below the verifier and the DDI: from the first frame outside libntk. */
+static BOOLEAN VfInKernel(PVOID Frame, const Dl_info *Self)
+{
+    Dl_info Info;
+    return dladdr(Frame, &Info) && Info.dli_fbase == Self->dli_fbase;
+}
+
+/* The frames below the verifier and the DDI: from the first frame outside libntk that
+ * follows a libntk frame (a sanitizer's backtrace interceptor may come first). */
 static VOID VfLogStack(PVOID const *Frames, ULONG Count)
 {
-    Dl_info Self, Info;
+    Dl_info Self;
     char Text[200];
-    ULONG i, Shown = 0;
-    BOOLEAN Outside = FALSE;
+    ULONG i = 0, Shown = 0;
     if (!dladdr((PVOID)VfLogStack, &Self))
         Self.dli_fbase = NULL;
-    for (i = 0; i < Count; i++) {
-        if (!Outside && dladdr(Frames[i], &Info) && Info.dli_fbase == Self.dli_fbase)
-            continue;
-        Outside = TRUE;
+    while (i < Count && !VfInKernel(Frames[i], &Self))
+        i++;
+    while (i < Count && VfInKernel(Frames[i], &Self))
+        i++;
+    if (i == Count)
+        i = 0;
+    for (; i < Count; i++)
         KdpLog("ntk: verifier:     #%u %s\n", Shown++,
                VfDescribe((PCHAR)Frames[i] - 1, Text, sizeof(Text)));
-    }
     if (Shown == 0)
         KdpLog("ntk: verifier:     (no frames outside the kernel)\n");
 }

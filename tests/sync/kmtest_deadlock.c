@@ -54,6 +54,7 @@ static void SpinLevels(ULONG Round)
 
 static void MutexLevels(ULONG Round)
 {
+    BOOLEAN Won;
     ExAcquireFastMutex(&Fast);
     KeAcquireGuardedMutex(&Guarded);
     if (Round & 1)
@@ -77,18 +78,16 @@ static void MutexLevels(ULONG Round)
     ExReleaseFastMutex(&Fast);
     KmtWait(&Mutex);
     KeEnterCriticalRegion();
-    if (ExAcquireResourceExclusiveLite(&Resource, FALSE)) {
+    Won = ExAcquireResourceExclusiveLite(&Resource, FALSE);
+    InterlockedIncrement(Won ? &TriesWon : &TriesLost);
+    if (KeTryToAcquireGuardedMutex(&Guarded)) {
         InterlockedIncrement(&TriesWon);
-        if (KeTryToAcquireGuardedMutex(&Guarded)) {
-            InterlockedIncrement(&TriesWon);
-            KeReleaseGuardedMutex(&Guarded);
-        } else {
-            InterlockedIncrement(&TriesLost);
-        }
-        ExReleaseResourceLite(&Resource);
+        KeReleaseGuardedMutex(&Guarded);
     } else {
         InterlockedIncrement(&TriesLost);
     }
+    if (Won)
+        ExReleaseResourceLite(&Resource);
     KeLeaveCriticalRegion();
     KeReleaseMutex(&Mutex, FALSE);
     KeAcquireGuardedMutex(&Guarded);
