@@ -21,6 +21,7 @@
 #include "ntkp.h"
 #include "../ke/kispin.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 
 #define EXP_RESOURCE_OWNED_EXCLUSIVE 0x0080
 #define EXP_RESOURCE_TAG 'RsxE'
@@ -229,6 +230,7 @@ NTSTATUS ExInitializeResourceLite(PERESOURCE Resource)
     if ((ULONG_PTR)Resource & 7)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RESOURCE_UNALIGNED, 0, 0,
                      (ULONG_PTR)Resource);
+    VF_DEADLOCK_FORGET(Resource);
     RtlZeroMemory(Resource, sizeof(*Resource));
     InitializeListHead(&Resource->SystemResourcesList);
     KeInitializeSpinLock(&Resource->SpinLock);
@@ -252,6 +254,7 @@ NTSTATUS ExReinitializeResourceLite(PERESOURCE Resource)
     Resource->NumberOfExclusiveWaiters = 0;
     Resource->Reserved2 = NULL;
     KeInitializeSpinLock(&Resource->SpinLock);
+    VF_DEADLOCK_FORGET(Resource);
     return STATUS_SUCCESS;
 }
 
@@ -265,10 +268,28 @@ NTSTATUS ExDeleteResourceLite(PERESOURCE Resource)
         ExFreePoolWithTag(Resource->OwnerTable, EXP_RESOURCE_TAG);
         Resource->OwnerTable = NULL;
     }
+    VF_DEADLOCK_FORGET(Resource);
     return STATUS_SUCCESS;
 }
 
 /* ---- acquisition ---- */
+
+/* For deadlock detection, shared and exclusive acquisitions order alike: a shared acquirer
+ * waits behind an exclusive waiter, so two threads taking two resources shared in opposite
+ * orders deadlock as soon as a third wants one of them exclusive. An acquisition that may
+ * wait records its orders before it waits; one that may not (Wait FALSE) is a try. */
+static BOOLEAN ExpNoteAcquire(PERESOURCE Resource, BOOLEAN Wait, BOOLEAN Granted, PVOID Caller)
+{
+    if (VfDeadlockChecks && !Wait && Granted)
+        VfDeadlockTryAcquired(Resource, VfLockResource, Caller);
+    return Granted;
+}
+
+#define EXP_NOTE_WAIT(Resource, Wait)                                                             \
+    do {                                                                                          \
+        if (VfDeadlockChecks && (Wait))                                                           \
+            VfDeadlockAcquire((Resource), VfLockResource, __builtin_return_address(0));          \
+    } while (0)
 
 static BOOLEAN ExpAcquireExclusive(PERESOURCE Resource, BOOLEAN Wait)
 {
@@ -337,25 +358,34 @@ static BOOLEAN ExpAcquireShared(PERESOURCE Resource, BOOLEAN Wait, EXP_WAIT_KIND
 BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait)
 {
     VF_CHECK_IRQL(ExAcquireResourceExclusiveLite);
-    return ExpAcquireExclusive(Resource, Wait);
+    EXP_NOTE_WAIT(Resource, Wait);
+    return ExpNoteAcquire(Resource, Wait, ExpAcquireExclusive(Resource, Wait),
+                          __builtin_return_address(0));
 }
 
 BOOLEAN ExAcquireResourceSharedLite(PERESOURCE Resource, BOOLEAN Wait)
 {
     VF_CHECK_IRQL(ExAcquireResourceSharedLite);
-    return ExpAcquireShared(Resource, Wait, ExpWaitShared, FALSE);
+    EXP_NOTE_WAIT(Resource, Wait);
+    return ExpNoteAcquire(Resource, Wait, ExpAcquireShared(Resource, Wait, ExpWaitShared, FALSE),
+                          __builtin_return_address(0));
 }
 
 BOOLEAN ExAcquireSharedStarveExclusive(PERESOURCE Resource, BOOLEAN Wait)
 {
     VF_CHECK_IRQL(ExAcquireSharedStarveExclusive);
-    return ExpAcquireShared(Resource, Wait, ExpWaitStarveExclusive, FALSE);
+    EXP_NOTE_WAIT(Resource, Wait);
+    return ExpNoteAcquire(Resource, Wait,
+                          ExpAcquireShared(Resource, Wait, ExpWaitStarveExclusive, FALSE),
+                          __builtin_return_address(0));
 }
 
 BOOLEAN ExAcquireSharedWaitForExclusive(PERESOURCE Resource, BOOLEAN Wait)
 {
     VF_CHECK_IRQL(ExAcquireSharedWaitForExclusive);
-    return ExpAcquireShared(Resource, Wait, ExpWaitShared, TRUE);
+    EXP_NOTE_WAIT(Resource, Wait);
+    return ExpNoteAcquire(Resource, Wait, ExpAcquireShared(Resource, Wait, ExpWaitShared, TRUE),
+                          __builtin_return_address(0));
 }
 
 /* ---- release and conversion ---- */
@@ -385,12 +415,15 @@ VOID ExReleaseResourceLite(PERESOURCE Resource)
 {
     VF_CHECK_IRQL(ExReleaseResourceLite);
     ExpRelease(Resource, ExGetCurrentResourceThread());
+    VF_DEADLOCK_RELEASE(Resource);
 }
 
 VOID ExReleaseResourceForThreadLite(PERESOURCE Resource, ERESOURCE_THREAD ResourceThreadId)
 {
     VF_CHECK_IRQL(ExReleaseResourceForThreadLite);
     ExpRelease(Resource, ResourceThreadId);
+    if (VfDeadlockChecks)
+        VfDeadlockReleaseForThread(Resource, (PKTHREAD)ResourceThreadId);
 }
 
 /* Exclusive to shared, keeping the recursion count; waiting shared acquirers may now join. */
@@ -463,6 +496,7 @@ PVOID ExEnterCriticalRegionAndAcquireResourceExclusive(PERESOURCE Resource)
 {
     VF_CHECK_IRQL(ExEnterCriticalRegionAndAcquireResourceExclusive);
     KeEnterCriticalRegion();
+    EXP_NOTE_WAIT(Resource, TRUE);
     ExpAcquireExclusive(Resource, TRUE);
     return NULL;
 }
@@ -471,6 +505,7 @@ PVOID ExEnterCriticalRegionAndAcquireResourceShared(PERESOURCE Resource)
 {
     VF_CHECK_IRQL(ExEnterCriticalRegionAndAcquireResourceShared);
     KeEnterCriticalRegion();
+    EXP_NOTE_WAIT(Resource, TRUE);
     ExpAcquireShared(Resource, TRUE, ExpWaitShared, FALSE);
     return NULL;
 }
@@ -479,6 +514,7 @@ PVOID ExEnterCriticalRegionAndAcquireSharedWaitForExclusive(PERESOURCE Resource)
 {
     VF_CHECK_IRQL(ExEnterCriticalRegionAndAcquireSharedWaitForExclusive);
     KeEnterCriticalRegion();
+    EXP_NOTE_WAIT(Resource, TRUE);
     ExpAcquireShared(Resource, TRUE, ExpWaitShared, TRUE);
     return NULL;
 }
@@ -487,5 +523,6 @@ VOID ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE Resource)
 {
     VF_CHECK_IRQL(ExReleaseResourceAndLeaveCriticalRegion);
     ExpRelease(Resource, ExGetCurrentResourceThread());
+    VF_DEADLOCK_RELEASE(Resource);
     KeLeaveCriticalRegion();
 }

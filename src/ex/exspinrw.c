@@ -7,6 +7,7 @@
 #include "ntkp.h"
 #include "../ke/kispin.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 
 #define EXP_SPIN_EXCLUSIVE ((LONG)0x80000000)
 #define EXP_SPIN_WRITER_WAITING 0x40000000
@@ -85,6 +86,7 @@ KIRQL ExAcquireSpinLockShared(PEX_SPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(ExAcquireSpinLockShared);
     KIRQL Old = KfRaiseIrql(DISPATCH_LEVEL);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockRwSpin);
     ExpAcquireShared(SpinLock);
     return Old;
 }
@@ -93,12 +95,14 @@ VOID ExReleaseSpinLockShared(PEX_SPIN_LOCK SpinLock, KIRQL OldIrql)
 {
     VF_CHECK_IRQL(ExReleaseSpinLockShared);
     ExpReleaseShared(SpinLock);
+    VF_DEADLOCK_RELEASE(SpinLock);
     KeLowerIrql(OldIrql);
 }
 
 VOID ExAcquireSpinLockSharedAtDpcLevel(PEX_SPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(ExAcquireSpinLockSharedAtDpcLevel);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockRwSpin);
     ExpAcquireShared(SpinLock);
 }
 
@@ -106,12 +110,14 @@ VOID ExReleaseSpinLockSharedFromDpcLevel(PEX_SPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(ExReleaseSpinLockSharedFromDpcLevel);
     ExpReleaseShared(SpinLock);
+    VF_DEADLOCK_RELEASE(SpinLock);
 }
 
 KIRQL ExAcquireSpinLockExclusive(PEX_SPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(ExAcquireSpinLockExclusive);
     KIRQL Old = KfRaiseIrql(DISPATCH_LEVEL);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockRwSpin);
     ExpAcquireExclusive(SpinLock);
     return Old;
 }
@@ -120,12 +126,14 @@ VOID ExReleaseSpinLockExclusive(PEX_SPIN_LOCK SpinLock, KIRQL OldIrql)
 {
     VF_CHECK_IRQL(ExReleaseSpinLockExclusive);
     ExpReleaseExclusive(SpinLock);
+    VF_DEADLOCK_RELEASE(SpinLock);
     KeLowerIrql(OldIrql);
 }
 
 VOID ExAcquireSpinLockExclusiveAtDpcLevel(PEX_SPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(ExAcquireSpinLockExclusiveAtDpcLevel);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockRwSpin);
     ExpAcquireExclusive(SpinLock);
 }
 
@@ -133,6 +141,7 @@ VOID ExReleaseSpinLockExclusiveFromDpcLevel(PEX_SPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(ExReleaseSpinLockExclusiveFromDpcLevel);
     ExpReleaseExclusive(SpinLock);
+    VF_DEADLOCK_RELEASE(SpinLock);
 }
 
 /* Succeeds only for the sole reader with no writer waiting; the caller keeps its hold either

@@ -2,6 +2,7 @@
  * in FIFO order by the dispatcher. Acquire raises to APC_LEVEL; the Unsafe forms do not. */
 #include "ntkp.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 
 static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex)
 {
@@ -45,6 +46,7 @@ VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
     if (KeGetCurrentIrql() > APC_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)FastMutex, KeGetCurrentIrql(), 0, 0);
     Old = KfRaiseIrql(APC_LEVEL);
+    VF_DEADLOCK_ACQUIRE(FastMutex, VfLockFastMutex);
     ExpAcquire(FastMutex);
     FastMutex->OldIrql = Old;
 }
@@ -54,6 +56,7 @@ VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
     VF_CHECK_IRQL(ExReleaseFastMutex);
     KIRQL Old = (KIRQL)FastMutex->OldIrql;
     ExpRelease(FastMutex);
+    VF_DEADLOCK_RELEASE(FastMutex);
     KeLowerIrql(Old);
 }
 
@@ -67,12 +70,14 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
     }
     FastMutex->Owner = KeGetCurrentThread();
     FastMutex->OldIrql = Old;
+    VF_DEADLOCK_TRY_ACQUIRED(FastMutex, VfLockFastMutex);
     return TRUE;
 }
 
 VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
     VF_CHECK_IRQL(ExAcquireFastMutexUnsafe);
+    VF_DEADLOCK_ACQUIRE(FastMutex, VfLockFastMutex);
     ExpAcquire(FastMutex);
 }
 
@@ -80,4 +85,5 @@ VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
     VF_CHECK_IRQL(ExReleaseFastMutexUnsafe);
     ExpRelease(FastMutex);
+    VF_DEADLOCK_RELEASE(FastMutex);
 }

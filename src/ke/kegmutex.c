@@ -9,6 +9,7 @@
  * or 0xC4/0x1007 (not acquired). */
 #include "ntkp.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 
 #define KI_GM_LOCK_BIT 1
 #define KI_GM_WAITER_INC 4
@@ -86,12 +87,14 @@ VOID KeInitializeGuardedMutex(PKGUARDED_MUTEX Mutex)
     Mutex->Contention = 0;
     KeInitializeEvent(&Mutex->Event, SynchronizationEvent, FALSE);
     Mutex->OldIrql = 0;
+    VF_DEADLOCK_FORGET(Mutex);
 }
 
 VOID KeAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
 {
     VF_CHECK_IRQL(KeAcquireGuardedMutex);
     KeEnterGuardedRegion();
+    VF_DEADLOCK_ACQUIRE(Mutex, VfLockGuardedMutex);
     KiAcquireGuardedMutex(Mutex);
 }
 
@@ -99,6 +102,7 @@ VOID KeReleaseGuardedMutex(PKGUARDED_MUTEX Mutex)
 {
     VF_CHECK_IRQL(KeReleaseGuardedMutex);
     KiReleaseGuardedMutex(Mutex);
+    VF_DEADLOCK_RELEASE(Mutex);
     KeLeaveGuardedRegion();
 }
 
@@ -112,6 +116,7 @@ BOOLEAN KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
         if (__atomic_compare_exchange_n(&Mutex->Count, &Old, Old & ~KI_GM_LOCK_BIT, FALSE,
                                         __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
             __atomic_store_n(&Mutex->Owner, KeGetCurrentThread(), __ATOMIC_RELAXED);
+            VF_DEADLOCK_TRY_ACQUIRED(Mutex, VfLockGuardedMutex);
             return TRUE;
         }
     }
@@ -124,6 +129,7 @@ VOID KeAcquireGuardedMutexUnsafe(PKGUARDED_MUTEX FastMutex)
 {
     VF_CHECK_IRQL(KeAcquireGuardedMutexUnsafe);
     KiCheckUnsafeContext(FastMutex, VF_UNSAFE_ACQUIRE_IRQL);
+    VF_DEADLOCK_ACQUIRE(FastMutex, VfLockGuardedMutex);
     KiAcquireGuardedMutex(FastMutex);
 }
 
@@ -132,4 +138,5 @@ VOID KeReleaseGuardedMutexUnsafe(PKGUARDED_MUTEX FastMutex)
     VF_CHECK_IRQL(KeReleaseGuardedMutexUnsafe);
     KiCheckUnsafeContext(FastMutex, VF_UNSAFE_RELEASE_IRQL);
     KiReleaseGuardedMutex(FastMutex);
+    VF_DEADLOCK_RELEASE(FastMutex);
 }

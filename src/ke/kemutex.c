@@ -1,6 +1,7 @@
 /* Ke: semaphores and mutexes. */
 #include "ntkp.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 
 VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
 {
@@ -50,6 +51,7 @@ VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level)
     Mutex->OwnerThread = NULL;
     Mutex->Abandoned = FALSE;
     Mutex->ApcDisable = 1;
+    VF_DEADLOCK_FORGET(Mutex);
 }
 
 LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
@@ -71,6 +73,9 @@ LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
         Mutex->OwnerThread = NULL;
         Thread->KernelApcDisable += Mutex->ApcDisable;
         KiWaitTest(&Mutex->Header);
+        KiReleaseDispatcherLock();
+        VF_DEADLOCK_RELEASE(Mutex);
+        return Previous;
     }
     KiReleaseDispatcherLock();
     return Previous;

@@ -5,6 +5,7 @@
 #include "ntkp.h"
 #include "kispin.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 
 #define KI_LOCK_QUEUE_WAIT 1
 #define KI_LOCK_QUEUE_OWNER 2
@@ -46,6 +47,12 @@ static VOID KiAcquireQueued(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle
     KiSpinNote(SpinLock);
 }
 
+/* The spin lock a handle names, for the verifier, before the release clears it. */
+static PKSPIN_LOCK KiQueuedLock(PKLOCK_QUEUE_HANDLE LockHandle)
+{
+    return (PKSPIN_LOCK)((ULONG_PTR)LockHandle->LockQueue.Lock & ~(ULONG_PTR)KI_LOCK_QUEUE_FLAGS);
+}
+
 static VOID KiReleaseQueued(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     PKSPIN_LOCK_QUEUE Me = &LockHandle->LockQueue;
@@ -77,12 +84,14 @@ VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE Lo
 {
     VF_CHECK_IRQL(KeAcquireInStackQueuedSpinLock);
     LockHandle->OldIrql = KfRaiseIrql(DISPATCH_LEVEL);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockQueuedSpin);
     KiAcquireQueued(SpinLock, LockHandle);
 }
 
 VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
 {
     VF_CHECK_IRQL(KeAcquireInStackQueuedSpinLockAtDpcLevel);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockQueuedSpin);
     KiAcquireQueued(SpinLock, LockHandle);
 }
 
@@ -90,14 +99,18 @@ VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     VF_CHECK_IRQL(KeReleaseInStackQueuedSpinLock);
     KIRQL Old = LockHandle->OldIrql;
+    PKSPIN_LOCK SpinLock = KiQueuedLock(LockHandle);
     KiReleaseQueued(LockHandle);
+    VF_DEADLOCK_RELEASE(SpinLock);
     KeLowerIrql(Old);
 }
 
 VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     VF_CHECK_IRQL(KeReleaseInStackQueuedSpinLockFromDpcLevel);
+    PKSPIN_LOCK SpinLock = KiQueuedLock(LockHandle);
     KiReleaseQueued(LockHandle);
+    VF_DEADLOCK_RELEASE(SpinLock);
 }
 
 VOID KeAcquireInStackQueuedSpinLockForDpc(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
@@ -107,6 +120,7 @@ VOID KeAcquireInStackQueuedSpinLockForDpc(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HAN
     if (Old < DISPATCH_LEVEL)
         KfRaiseIrql(DISPATCH_LEVEL);
     LockHandle->OldIrql = Old;
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockQueuedSpin);
     KiAcquireQueued(SpinLock, LockHandle);
 }
 
@@ -114,7 +128,9 @@ VOID KeReleaseInStackQueuedSpinLockForDpc(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     VF_CHECK_IRQL(KeReleaseInStackQueuedSpinLockForDpc);
     KIRQL Old = LockHandle->OldIrql;
+    PKSPIN_LOCK SpinLock = KiQueuedLock(LockHandle);
     KiReleaseQueued(LockHandle);
+    VF_DEADLOCK_RELEASE(SpinLock);
     if (Old < DISPATCH_LEVEL)
         KeLowerIrql(Old);
 }

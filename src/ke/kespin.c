@@ -6,6 +6,7 @@
 #include "ntkp.h"
 #include "kispin.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 
 static ULONG_PTR KiSpinOwnerValue(VOID)
 {
@@ -47,6 +48,7 @@ KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(KeAcquireSpinLockRaiseToDpc);
     KIRQL Old = KfRaiseIrql(DISPATCH_LEVEL);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockSpin);
     KiAcquireSpin(SpinLock);
     return Old;
 }
@@ -55,6 +57,7 @@ VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
     VF_CHECK_IRQL(KeReleaseSpinLock);
     KiReleaseSpin(SpinLock);
+    VF_DEADLOCK_RELEASE(SpinLock);
     KeLowerIrql(NewIrql);
 }
 
@@ -63,6 +66,7 @@ VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
     VF_CHECK_IRQL(KeAcquireSpinLockAtDpcLevel);
     if (KeGetCurrentIrql() < DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, (ULONG_PTR)SpinLock, KeGetCurrentIrql(), 0, 0);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockSpin);
     KiAcquireSpin(SpinLock);
 }
 
@@ -70,14 +74,18 @@ VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(KeReleaseSpinLockFromDpcLevel);
     KiReleaseSpin(SpinLock);
+    VF_DEADLOCK_RELEASE(SpinLock);
 }
 
 BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(KeTryToAcquireSpinLockAtDpcLevel);
     ULONG_PTR Expected = 0;
-    return __atomic_compare_exchange_n(SpinLock, &Expected, KiSpinOwnerValue(), FALSE,
-                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    if (!__atomic_compare_exchange_n(SpinLock, &Expected, KiSpinOwnerValue(), FALSE,
+                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return FALSE;
+    VF_DEADLOCK_TRY_ACQUIRED(SpinLock, VfLockSpin);
+    return TRUE;
 }
 
 /* Threaded DPCs run at PASSIVE_LEVEL or DISPATCH_LEVEL: raise only when below. */
@@ -100,13 +108,21 @@ VOID KiReleaseSpinLockLower(PKSPIN_LOCK SpinLock, KIRQL OldIrql)
 KIRQL KeAcquireSpinLockForDpc(PKSPIN_LOCK SpinLock)
 {
     VF_CHECK_IRQL(KeAcquireSpinLockForDpc);
-    return KiAcquireSpinLockRaise(SpinLock);
+    KIRQL Old = KeGetCurrentIrql();
+    if (Old < DISPATCH_LEVEL)
+        KfRaiseIrql(DISPATCH_LEVEL);
+    VF_DEADLOCK_ACQUIRE(SpinLock, VfLockSpin);
+    KiAcquireSpin(SpinLock);
+    return Old;
 }
 
 VOID KeReleaseSpinLockForDpc(PKSPIN_LOCK SpinLock, KIRQL OldIrql)
 {
     VF_CHECK_IRQL(KeReleaseSpinLockForDpc);
-    KiReleaseSpinLockLower(SpinLock, OldIrql);
+    KiReleaseSpin(SpinLock);
+    VF_DEADLOCK_RELEASE(SpinLock);
+    if (OldIrql < DISPATCH_LEVEL)
+        KeLowerIrql(OldIrql);
 }
 
 /* Per-thread notes of held queued and reader/writer spin locks (see kispin.h). */

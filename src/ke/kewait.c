@@ -2,6 +2,7 @@
  * thread links its own wait blocks into the objects and sleeps on its own futex. */
 #include "ntkp.h"
 #include "../vf/vfddi.h"
+#include "../vf/vfdeadlock.h"
 #include "ntklock.h"
 #include "kdp.h"
 #include <errno.h>
@@ -12,6 +13,13 @@
 
 static NTK_LOCK KiDispatcherLock = NTK_LOCK_INIT;
 
+/* Threads whose waits the lock holder ended: their futex words are set at once, the wake-up
+ * calls are made once the lock is dropped, so that a woken thread does not find the lock still
+ * held by its waker and sleep a second time on it. */
+#define KI_DEFERRED_WAKES 16
+static __thread volatile int *KiDeferredWake[KI_DEFERRED_WAKES];
+static __thread ULONG KiDeferredWakeCount;
+
 VOID KiAcquireDispatcherLock(VOID)
 {
     NtkLock(&KiDispatcherLock);
@@ -19,7 +27,13 @@ VOID KiAcquireDispatcherLock(VOID)
 
 VOID KiReleaseDispatcherLock(VOID)
 {
+    ULONG i, Count = KiDeferredWakeCount;
+    KiDeferredWakeCount = 0;
     NtkUnlock(&KiDispatcherLock);
+    /* The woken thread may already have seen its word and gone on: a late wake-up call is a
+     * spurious one for whoever waits there now, which every futex waiter here tolerates. */
+    for (i = 0; i < Count; i++)
+        syscall(SYS_futex, KiDeferredWake[i], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 static BOOLEAN KiIsSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
@@ -61,7 +75,10 @@ static BOOLEAN KiConsume(PDISPATCHER_HEADER Header, PKTHREAD Thread)
 static VOID KiFutexWake(volatile int *Futex)
 {
     __atomic_store_n(Futex, 1, __ATOMIC_RELEASE);
-    syscall(SYS_futex, Futex, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    if (KiDeferredWakeCount < KI_DEFERRED_WAKES)
+        KiDeferredWake[KiDeferredWakeCount++] = Futex;
+    else
+        syscall(SYS_futex, Futex, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 /* Ends a thread's wait: unlinks all of its wait blocks, makes it busy and wakes it. */
@@ -229,14 +246,18 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
                 KiArmWaitTimer(Thread, Due);
             KiMarkIdle(Thread);
         }
-        while (Thread->Waiting) {
+        if (Thread->Waiting) {
             KiReleaseDispatcherLock();
-            if (__atomic_load_n(&Thread->WaitFutex, __ATOMIC_ACQUIRE) == 0)
+            /* KiUnwaitThread ends the wait (Waiting, WaitStatus) before it stores 1 here with
+             * release order: once 1 is seen the wait is over, and the waker, which still holds
+             * the dispatcher lock for its wake-up call, is not waited for a second time. */
+            while (__atomic_load_n(&Thread->WaitFutex, __ATOMIC_ACQUIRE) == 0)
                 syscall(SYS_futex, &Thread->WaitFutex, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
-            KiAcquireDispatcherLock();
+            Status = Thread->WaitStatus;
+        } else {
+            Status = Thread->WaitStatus;
+            KiReleaseDispatcherLock();
         }
-        Status = Thread->WaitStatus;
-        KiReleaseDispatcherLock();
         KdpNoteProgress();
         if (Due != 0)
             KiCancelWaitTimer(Thread);
@@ -248,13 +269,59 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
     return Status;
 }
 
-NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
-                                  KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
-                                  BOOLEAN Alertable, PLARGE_INTEGER Timeout,
-                                  PKWAIT_BLOCK WaitBlockArray)
+/* Deadlock detection sees a kernel-mode wait for a mutex the thread does not own as the
+ * mutex's acquisition: the orders are recorded before the wait (a poll, which cannot wait,
+ * records none), and the mutexes the wait did not take are given back after it. Returns the
+ * mutexes noted, as a mask of indexes. */
+static ULONGLONG KiNoteMutexWaits(PKTHREAD Thread, ULONG Count, PVOID Object[],
+                                  PLARGE_INTEGER Timeout, PVOID Caller)
 {
-    VF_CHECK_IRQL(KeWaitForMultipleObjects);
+    ULONGLONG Noted = 0;
+    ULONG i;
+    for (i = 0; i < Count; i++) {
+        PKMUTANT Mutant = Object[i];
+        if (Mutant->Header.Type != MutantObject ||
+            __atomic_load_n(&Mutant->OwnerThread, __ATOMIC_RELAXED) == Thread)
+            continue;
+        Noted |= 1ULL << i;
+        if (Timeout == NULL || Timeout->QuadPart != 0)
+            VfDeadlockAcquire(Mutant, VfLockMutex, Caller);
+    }
+    return Noted;
+}
+
+static VOID KiSettleMutexWaits(ULONGLONG Noted, ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                               PLARGE_INTEGER Timeout, NTSTATUS Status, PVOID Caller)
+{
+    BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
+    ULONGLONG Taken = 0;
+    ULONG i;
+    if (WaitType == WaitAll) {
+        if (Status == STATUS_WAIT_0 || Status == STATUS_ABANDONED_WAIT_0)
+            Taken = ~0ULL;
+    } else if ((ULONG)Status < Count) {
+        Taken = 1ULL << (ULONG)Status;
+    } else if ((ULONG)(Status - STATUS_ABANDONED_WAIT_0) < Count) {
+        Taken = 1ULL << (ULONG)(Status - STATUS_ABANDONED_WAIT_0);
+    }
+    for (i = 0; i < Count; i++) {
+        if (!(Noted & (1ULL << i)))
+            continue;
+        if (Poll && (Taken & (1ULL << i)))
+            VfDeadlockTryAcquired(Object[i], VfLockMutex, Caller);
+        else if (!Poll && !(Taken & (1ULL << i)))
+            VfDeadlockRelease(Object[i]);
+    }
+}
+
+static NTSTATUS KiWaitForObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                                 KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                 BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                 PKWAIT_BLOCK WaitBlockArray, PVOID Caller)
+{
     PKTHREAD Thread = KeGetCurrentThread();
+    ULONGLONG Noted = 0;
+    NTSTATUS Status;
     if (Thread->WaitNext) {
         Thread->WaitNext = FALSE;
         KeLowerIrql(Thread->WaitIrql);
@@ -265,16 +332,31 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
         KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, 0, 0, 0);
     if (WaitType != WaitAll && WaitType != WaitAny)
         KeBugCheckEx(INVALID_DATA_ACCESS_TRAP, WaitType, 0, 0, 0);
-    return KiWait(Thread, Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
-                  WaitBlockArray ? WaitBlockArray : Thread->WaitBlock);
+    if (VfDeadlockChecks && WaitMode == KernelMode)
+        Noted = KiNoteMutexWaits(Thread, Count, Object, Timeout, Caller);
+    Status = KiWait(Thread, Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
+                    WaitBlockArray ? WaitBlockArray : Thread->WaitBlock);
+    if (Noted != 0)
+        KiSettleMutexWaits(Noted, Count, Object, WaitType, Timeout, Status, Caller);
+    return Status;
+}
+
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                                  KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                  BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray)
+{
+    VF_CHECK_IRQL(KeWaitForMultipleObjects);
+    return KiWaitForObjects(Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
+                            WaitBlockArray, __builtin_return_address(0));
 }
 
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
     VF_CHECK_IRQL(KeWaitForSingleObject);
-    return KeWaitForMultipleObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,
-                                    NULL);
+    return KiWaitForObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout, NULL,
+                            __builtin_return_address(0));
 }
 
 NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,

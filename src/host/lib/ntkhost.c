@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 VOID VfCheckPoolLeaks(PDRIVER_OBJECT Driver, ULONG_PTR ImageBase, ULONG_PTR ImageEnd);
+extern BOOLEAN VfDeadlockChecks;
+VOID VfDeadlockForgetRange(ULONG_PTR Start, ULONG_PTR End);
 
 #define NTK_MAX_DRIVERS 64
 
@@ -43,6 +45,7 @@ NTSTATUS NtkInitialize(const NTK_OPTIONS *Options)
         NtkOptions.Verifier = TRUE;
     KiVirtualTime = NtkOptions.VirtualTime;
     VfPoolChecks = NtkOptions.Verifier;
+    VfDeadlockChecks = NtkOptions.Verifier;
     if (NtkOptions.DpcWatchdogMs)
         KiDpcWatchdogMs = NtkOptions.DpcWatchdogMs;
     Status = KiInitializeProcessors(NtkOptions.Processors);
@@ -160,6 +163,7 @@ NTSTATUS NtkLoadDriver(const char *Path)
                (unsigned)Status, NtkStatusName(Status));
         if (NtkOptions.Verifier)
             VfCheckPoolLeaks(Driver, Query.Base, Query.End);
+        VfDeadlockForgetRange(Query.Base, Query.End);
         NtkDeleteDriverObject(Driver);
         /* Devices left behind still point into the image: keep it mapped. */
         if (!HasDevices)
@@ -223,6 +227,8 @@ VOID NtkUnloadDrivers(VOID)
         ExpCheckImageLookasideLists(Loaded->Base, Loaded->End);
         if (NtkOptions.Verifier)
             VfCheckPoolLeaks(Driver, Loaded->Base, Loaded->End);
+        /* The image's global locks go with it; a later image may reuse the addresses. */
+        VfDeadlockForgetRange(Loaded->Base, Loaded->End);
         ExpNoteDriverImage(&Driver->DriverName, 0, 0);
         if (Driver->DeviceObject == NULL) {
             NtkDeleteDriverObject(Driver);
