@@ -68,6 +68,14 @@ static const NTK_SUBTYPE_TEXT NtkSubtypesC4[] = {
     { 0x1000, "Self-deadlock: a thread tried to acquire a lock it already holds.",
       { "0x1000", "the lock", "the thread", P_NONE },
       "Find the second acquisition on the stack below; restructure so the lock is taken once." },
+    { 0x1001, "Deadlock detection: two locks were taken in both orders (one thread took A then "
+              "B, another, or the same one later, B then A): run at the wrong moment, the two "
+              "threads would wait for each other forever. Reported the first time the inverted "
+              "order is taken, even though this run did not hang.",
+      { "0x1001", "the lock whose acquisition closed the cycle", P_NONE, P_NONE },
+      "The kernel log just before the STOP line names both locks and gives the stack of each "
+      "order's first acquisition: pick one order for all code paths (a lock hierarchy) and "
+      "change the path that takes the other." },
     { 0x1004, "A lock was released by a thread other than the one that acquired it.",
       { "0x1004", "the lock", "its owner", "the releasing thread" },
       "Release on the thread that acquired it." },
