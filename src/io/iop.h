@@ -19,6 +19,7 @@ typedef struct _DEVOBJ_EXTENSION {
 #define IOP_IRP_HAS_CONTEXT 0x20           /* an IOP_IRP_CONTEXT follows the stack locations */
 #define IOP_IRP_REQUESTER_GONE 0x10        /* its buffers may be gone: write nothing to them */
 #define IOP_IRP_THREAD_REFERENCED 0x08     /* outlived its thread, which it keeps referenced */
+#define IOP_IRP_ALLOCATED 0x04             /* allocated by the I/O manager, behind its header */
 
 /* Bookkeeping the I/O manager keeps with the IRPs it builds for system services. */
 typedef struct _IOP_IRP_CONTEXT {

@@ -6,6 +6,27 @@
 
 #define IOP_TAG_IRP 0x20707249 /* 'Irp ' */
 
+/* Every IRP the I/O manager allocates sits 16 bytes into its pool block, behind a header of its
+ * own: IoFreeIrp gives the block back, while ExFreePool(Irp), a driver's mistake, is stopped at
+ * once by the pool as the free of an address that is not a block (0xC2, 0x46). */
+#define IOP_IRP_HEADER_SIZE 16
+#define IOP_IRP_MAGIC 0x48707249 /* 'IrpH' */
+
+static PIRP IopAllocateIrpBlock(SIZE_T Size)
+{
+    PULONG Header = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
+                                    IOP_IRP_HEADER_SIZE + Size, IOP_TAG_IRP);
+    if (Header == NULL)
+        return NULL;
+    Header[0] = IOP_IRP_MAGIC;
+    return (PIRP)((PUCHAR)Header + IOP_IRP_HEADER_SIZE);
+}
+
+static VOID IopFreeIrpBlock(PIRP Irp)
+{
+    ExFreePoolWithTag((PUCHAR)Irp - IOP_IRP_HEADER_SIZE, IOP_TAG_IRP);
+}
+
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 {
     VF_CHECK_IRQL(IoAllocateIrp);
@@ -14,9 +35,11 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
     UNREFERENCED_PARAMETER(ChargeQuota);
     if (StackSize < 1)
         return NULL;
-    Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, Size, IOP_TAG_IRP);
-    if (Irp)
+    Irp = IopAllocateIrpBlock(Size);
+    if (Irp) {
         IoInitializeIrp(Irp, Size, StackSize);
+        Irp->AllocationFlags = IOP_IRP_ALLOCATED;
+    }
     return Irp;
 }
 
@@ -37,7 +60,7 @@ VOID IopFlushIrpCache(VOID)
     ULONG i, j;
     for (i = 0; i <= IOP_IRP_CACHE_STACKS; i++) {
         for (j = 0; j < IopIrpCache.Count[i]; j++)
-            ExFreePoolWithTag(IopIrpCache.Irps[i][j], IOP_TAG_IRP);
+            IopFreeIrpBlock(IopIrpCache.Irps[i][j]);
         IopIrpCache.Count[i] = 0;
     }
     IopFlushMdlCache();
@@ -50,12 +73,11 @@ PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
     if (StackSize >= 1 && StackSize <= IOP_IRP_CACHE_STACKS && IopIrpCache.Count[(int)StackSize])
         Irp = IopIrpCache.Irps[(int)StackSize][--IopIrpCache.Count[(int)StackSize]];
     if (Irp == NULL)
-        Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
-                              (SIZE_T)Size + sizeof(IOP_IRP_CONTEXT), IOP_TAG_IRP);
+        Irp = IopAllocateIrpBlock((SIZE_T)Size + sizeof(IOP_IRP_CONTEXT));
     if (Irp == NULL)
         return NULL;
     IoInitializeIrp(Irp, Size, StackSize);
-    Irp->AllocationFlags |= IOP_IRP_HAS_CONTEXT;
+    Irp->AllocationFlags = IOP_IRP_ALLOCATED | IOP_IRP_HAS_CONTEXT;
     *Context = (PIOP_IRP_CONTEXT)((PUCHAR)Irp + Size);
     memset(*Context, 0, sizeof(**Context));
     return Irp;
@@ -95,20 +117,61 @@ VOID IoFreeIrp(PIRP Irp)
     VF_CHECK_IRQL(IoFreeIrp);
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0);
+    /* Still on its thread's list of requests: the I/O manager has not finished it (0x02). */
+    if (Irp->ThreadListEntry.Flink != &Irp->ThreadListEntry)
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x02, (ULONG_PTR)Irp, 0, 0);
     Irp->Type = 0;
     if ((Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
         IopIrpCache.Count[(int)Irp->StackCount] < IOP_IRP_CACHE_DEPTH && KiCurrentThread) {
         IopIrpCache.Irps[(int)Irp->StackCount][IopIrpCache.Count[(int)Irp->StackCount]++] = Irp;
         return;
     }
-    ExFreePoolWithTag(Irp, IOP_TAG_IRP);
+    /* One a driver built with IoInitializeIrp in memory of its own is not the I/O manager's to
+     * free: the pool stops that as a bad free. */
+    if (Irp->AllocationFlags & IOP_IRP_ALLOCATED)
+        IopFreeIrpBlock(Irp);
+    else
+        ExFreePoolWithTag(Irp, IOP_TAG_IRP);
+}
+
+/* I/O verification of what a dispatch routine returns against how it left the IRP: returning
+ * STATUS_PENDING without IoMarkIrpPending (0x23D), or marking it and returning anything else
+ * (0x23E). Each call in progress on this thread has a frame; a completion that passes the
+ * called location on this thread, before the dispatch routine returns, records in the frame
+ * whether that location was marked. The verdict then needs nothing of the IRP, which may be
+ * gone by the time the routine returns. (A request completed on another thread is not judged:
+ * nothing of it may be touched once it has left this one.) */
+typedef struct _IOP_CALL_FRAME {
+    struct _IOP_CALL_FRAME *Outer;
+    PIRP Irp;
+    CHAR Location;
+    BOOLEAN Completed; /* the completion passed Location while the call was in progress */
+    BOOLEAN Marked;    /* ...and found it marked pending */
+} IOP_CALL_FRAME;
+
+static __thread IOP_CALL_FRAME *IopCallFrames;
+
+static VOID IopNoteCompletion(PIRP Irp, CHAR Location, UCHAR Control)
+{
+    IOP_CALL_FRAME *Frame;
+    UCHAR Here;
+    /* Frames below this one's stack pointer belong to calls an exception unwound past. */
+    for (Frame = IopCallFrames; Frame && (PUCHAR)Frame > &Here; Frame = Frame->Outer) {
+        if (Frame->Irp == Irp && Frame->Location == Location) {
+            Frame->Completed = TRUE;
+            Frame->Marked = (Control & SL_PENDING_RETURNED) != 0;
+        }
+    }
 }
 
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     VF_CHECK_IRQL(IofCallDriver);
+    IOP_CALL_FRAME Frame;
     PIO_STACK_LOCATION Stack;
-    PDRIVER_OBJECT Driver;
+    PDRIVER_DISPATCH Dispatch;
+    NTSTATUS Status;
+    KIRQL Irql;
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x03, (ULONG_PTR)Irp, 0, 0);
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
@@ -118,20 +181,36 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
     Stack = --Irp->Tail.Overlay.CurrentStackLocation;
     Stack->DeviceObject = DeviceObject;
-    Driver = DeviceObject->DriverObject;
-    {
-        KIRQL Irql = KeGetCurrentIrql();
-        PDRIVER_DISPATCH Dispatch = Driver->MajorFunction[Stack->MajorFunction];
-        NTSTATUS Status = Dispatch(DeviceObject, Irp);
-        /* A dispatch routine returns at the IRQL it was called at (I/O verification, 0x05). */
-        if (KeGetCurrentIrql() != Irql) {
-            KdpLog("ntk: dispatch routine %p returned at IRQL %u, called at IRQL %u\n",
-                   (PVOID)Dispatch, KeGetCurrentIrql(), Irql);
-            KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject,
-                         Irql, KeGetCurrentIrql());
-        }
-        return Status;
+    Dispatch = DeviceObject->DriverObject->MajorFunction[Stack->MajorFunction];
+    Irql = KeGetCurrentIrql();
+
+    Frame.Outer = IopCallFrames;
+    while (Frame.Outer && (PUCHAR)Frame.Outer < (PUCHAR)&Frame)
+        Frame.Outer = Frame.Outer->Outer; /* left behind by an exception's unwinding */
+    Frame.Irp = Irp;
+    Frame.Location = Irp->CurrentLocation;
+    Frame.Completed = FALSE;
+    Frame.Marked = FALSE;
+    IopCallFrames = &Frame;
+    Status = Dispatch(DeviceObject, Irp);
+    IopCallFrames = Frame.Outer;
+
+    /* A dispatch routine returns at the IRQL it was called at (I/O verification, 0x05). */
+    if (KeGetCurrentIrql() != Irql) {
+        KdpLog("ntk: dispatch routine %p returned at IRQL %u, called at IRQL %u\n",
+               (PVOID)Dispatch, KeGetCurrentIrql(), Irql);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject, Irql,
+                     KeGetCurrentIrql());
     }
+    if (Frame.Completed && (Status == STATUS_PENDING) != Frame.Marked) {
+        ULONG Code = Frame.Marked ? 0x23E : 0x23D;
+        KdpLog("ntk: dispatch routine %p %s\n", (PVOID)Dispatch,
+               Frame.Marked ? "marked the IRP pending but did not return STATUS_PENDING"
+                            : "returned STATUS_PENDING without marking the IRP pending");
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, Code, (ULONG_PTR)Dispatch,
+                     (ULONG_PTR)Irp, (ULONG_PTR)DeviceObject);
+    }
+    return Status;
 }
 
 /* The I/O manager's own completion work for the requests it issued, in the requesting thread:
@@ -276,6 +355,8 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         BOOLEAN Invoke;
 
         Irp->PendingReturned = (Control & SL_PENDING_RETURNED) != 0;
+        if (IopCallFrames)
+            IopNoteCompletion(Irp, Irp->CurrentLocation, Control);
         Irp->CurrentLocation++;
         Irp->Tail.Overlay.CurrentStackLocation++;
         Invoke = Routine != NULL &&

@@ -240,6 +240,10 @@ static const struct {
       "the driver object (parameter 3)" },
     { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x05, 2, KD_PARAM_DEVICE,
       "the device object (parameter 2)" },
+    { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x23D, 2, KD_PARAM_CODE,
+      "the dispatch routine (parameter 2)" },
+    { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x23E, 2, KD_PARAM_CODE,
+      "the dispatch routine (parameter 2)" },
 };
 
 /* Exception codes of hardware faults: their address is the faulting instruction itself. */

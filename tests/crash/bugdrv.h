@@ -62,7 +62,14 @@
     X(special_free_twice)                                                                         \
     X(special_system)                                                                             \
     X(special_leak)                                                                               \
-    X(zero_size)
+    X(zero_size)                                                                                  \
+    X(pending_unmarked)                                                                           \
+    X(marked_not_pending)                                                                         \
+    X(free_irp_pool)                                                                              \
+    X(free_irp_in_use)                                                                            \
+    X(delete_attached)                                                                            \
+    X(detach_twice)                                                                               \
+    X(delete_twice)
 
 #define BUGDRV_ENUM(name) BUGDRV_##name,
 enum { BUGDRV_CASES(BUGDRV_ENUM) BUGDRV_CASE_COUNT };

@@ -144,6 +144,11 @@ NTKERNELAPI NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName,
                                               PDEVICE_OBJECT *DeviceObject);
 NTKERNELAPI PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
                                                        PDEVICE_OBJECT TargetDevice);
+NTKERNELAPI NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice,
+                                                     PDEVICE_OBJECT TargetDevice,
+                                                     PDEVICE_OBJECT *AttachedToDeviceObject);
+NTKERNELAPI NTSTATUS IoAttachDevice(PDEVICE_OBJECT SourceDevice, PUNICODE_STRING TargetDevice,
+                                    PDEVICE_OBJECT *AttachedDevice);
 NTKERNELAPI VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice);
 NTKERNELAPI PDEVICE_OBJECT IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject);
 NTKERNELAPI PDEVICE_OBJECT IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject);
