@@ -203,14 +203,18 @@ NTSTATUS IoAttachDevice(PDEVICE_OBJECT SourceDevice, PUNICODE_STRING TargetDevic
 {
     VF_CHECK_IRQL(IoAttachDevice);
     PFILE_OBJECT File;
-    PDEVICE_OBJECT Device;
+    PDEVICE_OBJECT Device, Top;
     NTSTATUS Status = IoGetDeviceObjectPointer(TargetDevice, FILE_READ_ATTRIBUTES, &File, &Device);
     if (!NT_SUCCESS(Status))
         return Status;
-    /* The named device itself is the target; the attachment goes on top of its stack. */
-    *AttachedDevice = IopAttachDeviceToDeviceStack(SourceDevice, File->DeviceObject, NULL);
+    /* The open is over before the attach: its CLOSE goes to the stack it was opened on, not to
+     * a device whose driver is still setting it up. The named device stays referenced. */
+    Device = File->DeviceObject;
+    ObfReferenceObject(Device);
     ObfDereferenceObject(File);
-    return *AttachedDevice ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE;
+    Top = IopAttachDeviceToDeviceStack(SourceDevice, Device, AttachedDevice);
+    ObfDereferenceObject(Device);
+    return Top ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE;
 }
 
 VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
