@@ -27,24 +27,9 @@ static VOID IopFreeIrpBlock(PIRP Irp)
     ExFreePoolWithTag((PUCHAR)Irp - IOP_IRP_HEADER_SIZE, IOP_TAG_IRP);
 }
 
-PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
-{
-    VF_CHECK_IRQL(IoAllocateIrp);
-    USHORT Size = IoSizeOfIrp(StackSize);
-    PIRP Irp;
-    UNREFERENCED_PARAMETER(ChargeQuota);
-    if (StackSize < 1)
-        return NULL;
-    Irp = IopAllocateIrpBlock(Size);
-    if (Irp) {
-        IoInitializeIrp(Irp, Size, StackSize);
-        Irp->AllocationFlags = IOP_IRP_ALLOCATED;
-    }
-    return Irp;
-}
-
-/* Each thread keeps a few freed service IRPs per stack size, as NT's per-processor IRP
- * lookaside lists do, so a request costs no pool lock for its IRP. */
+/* Each thread keeps a few freed IRPs per stack size, as NT's per-processor IRP lookaside lists
+ * do, so that a request costs no pool lock for its IRP. Every block has room for the context
+ * of a service IRP, so that drivers' IRPs and the I/O manager's share the cache. */
 #define IOP_IRP_CACHE_STACKS 8
 #define IOP_IRP_CACHE_DEPTH 4
 
@@ -66,19 +51,39 @@ VOID IopFlushIrpCache(VOID)
     IopFlushMdlCache();
 }
 
-PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
+static PIRP IopAllocateIrpPacket(CCHAR StackSize)
 {
     USHORT Size = IoSizeOfIrp(StackSize);
     PIRP Irp = NULL;
-    if (StackSize >= 1 && StackSize <= IOP_IRP_CACHE_STACKS && IopIrpCache.Count[(int)StackSize])
+    if (StackSize < 1)
+        return NULL;
+    if (StackSize <= IOP_IRP_CACHE_STACKS && IopIrpCache.Count[(int)StackSize])
         Irp = IopIrpCache.Irps[(int)StackSize][--IopIrpCache.Count[(int)StackSize]];
     if (Irp == NULL)
         Irp = IopAllocateIrpBlock((SIZE_T)Size + sizeof(IOP_IRP_CONTEXT));
     if (Irp == NULL)
         return NULL;
     IoInitializeIrp(Irp, Size, StackSize);
+    return Irp;
+}
+
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+{
+    VF_CHECK_IRQL(IoAllocateIrp);
+    PIRP Irp = IopAllocateIrpPacket(StackSize);
+    UNREFERENCED_PARAMETER(ChargeQuota);
+    if (Irp)
+        Irp->AllocationFlags = IOP_IRP_ALLOCATED;
+    return Irp;
+}
+
+PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
+{
+    PIRP Irp = IopAllocateIrpPacket(StackSize);
+    if (Irp == NULL)
+        return NULL;
     Irp->AllocationFlags = IOP_IRP_ALLOCATED | IOP_IRP_HAS_CONTEXT;
-    *Context = (PIOP_IRP_CONTEXT)((PUCHAR)Irp + Size);
+    *Context = (PIOP_IRP_CONTEXT)((PUCHAR)Irp + Irp->Size);
     memset(*Context, 0, sizeof(**Context));
     return Irp;
 }
@@ -121,7 +126,7 @@ VOID IoFreeIrp(PIRP Irp)
     if (Irp->ThreadListEntry.Flink != &Irp->ThreadListEntry)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x02, (ULONG_PTR)Irp, 0, 0);
     Irp->Type = 0;
-    if ((Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
+    if ((Irp->AllocationFlags & IOP_IRP_ALLOCATED) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
         IopIrpCache.Count[(int)Irp->StackCount] < IOP_IRP_CACHE_DEPTH && KiCurrentThread) {
         IopIrpCache.Irps[(int)Irp->StackCount][IopIrpCache.Count[(int)Irp->StackCount]++] = Irp;
         return;
