@@ -217,6 +217,35 @@ NTSTATUS IoAttachDevice(PDEVICE_OBJECT SourceDevice, PUNICODE_STRING TargetDevic
     return Top ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE;
 }
 
+/* I/O verification once DriverEntry has returned, when a filter has set its device up: the
+ * I/O manager builds requests for the top of a stack by the top's DO_BUFFERED_IO / DO_DIRECT_IO,
+ * so a filter must carry the flag of the device it attached to (0x244), and never both (0x245). */
+VOID IopVerifyDriverDevices(PDRIVER_OBJECT DriverObject)
+{
+    PDEVICE_OBJECT Device, Below;
+    ULONG Code = 0;
+    pthread_mutex_lock(&IopDatabaseLock);
+    for (Device = DriverObject->DeviceObject; Device && !Code; Device = Device->NextDevice) {
+        ULONG Mode = Device->Flags & (DO_BUFFERED_IO | DO_DIRECT_IO);
+        Below = Device->DeviceObjectExtension->AttachedTo;
+        if (Mode == (DO_BUFFERED_IO | DO_DIRECT_IO))
+            Code = 0x245;
+        else if (Below && Mode == 0 && (Below->Flags & (DO_BUFFERED_IO | DO_DIRECT_IO)))
+            Code = 0x244;
+        if (Code)
+            break;
+    }
+    pthread_mutex_unlock(&IopDatabaseLock);
+    if (Code == 0)
+        return;
+    KdpLog("ntk: %wZ: device %p %s\n", &DriverObject->DriverName, Device,
+           Code == 0x245 ? "has both DO_BUFFERED_IO and DO_DIRECT_IO"
+                         : "did not copy DO_BUFFERED_IO / DO_DIRECT_IO from the device it is "
+                           "attached to");
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, Code, (ULONG_PTR)DriverObject->DriverInit, 0,
+                 (ULONG_PTR)Device);
+}
+
 VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 {
     VF_CHECK_IRQL(IoDetachDevice);

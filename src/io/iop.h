@@ -44,6 +44,7 @@ VOID IopCloseFile(PEPROCESS Process, PVOID Object, ULONG_PTR ProcessHandleCount,
                   ULONG_PTR SystemHandleCount);
 VOID IopDeleteFile(PVOID Object);
 VOID IopDeleteDevice(PVOID Object);
+VOID IopVerifyDriverDevices(PDRIVER_OBJECT DriverObject);
 VOID IopDeleteDriver(PVOID Object);
 NTSTATUS IopSynchronousCall(PDEVICE_OBJECT DeviceObject, PIRP Irp, PKEVENT Event,
                             PIO_STATUS_BLOCK IoStatus);

@@ -131,6 +131,16 @@ static const NTK_SUBTYPE_TEXT NtkSubtypesC9[] = {
       { "0x23E", "the dispatch routine", "the IRP", "the device object" },
       "After IoMarkIrpPending the routine must return STATUS_PENDING, even if the IRP has "
       "already been completed." },
+    { 0x244, "A filter's device does not carry DO_BUFFERED_IO or DO_DIRECT_IO as the device it "
+             "attached to does: requests built for the top of the stack would not match what "
+             "the lower driver expects.",
+      { "0x244", "the driver's DriverEntry", P_NONE, "the filter's device object" },
+      "After attaching, copy the flags: Filter->Flags |= Lower->Flags & (DO_BUFFERED_IO | "
+      "DO_DIRECT_IO), with Lower the device the attach returned." },
+    { 0x245, "A device object has both DO_BUFFERED_IO and DO_DIRECT_IO set; they exclude each "
+             "other.",
+      { "0x245", "the driver's DriverEntry", P_NONE, "the device object" },
+      "Set one buffering method per device." },
     { 0x240, "IoDeleteDevice was called for a device object that was already deleted.",
       { "0x240", "the caller of IoDeleteDevice", P_NONE, "the device object" },
       "Delete each device once: clear the pointer kept to it after IoDeleteDevice." },
