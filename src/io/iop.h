@@ -25,6 +25,10 @@ typedef struct _DEVOBJ_EXTENSION {
 typedef struct _IOP_IRP_CONTEXT {
     ULONG UserBufferLength; /* the most a buffered request may copy back */
     ULONG Reserved;
+    /* For I/O verification (irp.c): four bits per stack location 1..16, from bit 4 * (n - 1):
+     * the completion passed it, found it marked pending; its dispatch routine returned,
+     * returned STATUS_PENDING. */
+    volatile ULONG64 PendingState;
     /* The file, for cancellation by file: Tail.Overlay.OriginalFileObject is overwritten by
      * Tail.Apc while the IRP is completing, and the IRP is still on its thread's list then. */
     PFILE_OBJECT FileObject;

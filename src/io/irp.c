@@ -139,13 +139,20 @@ VOID IoFreeIrp(PIRP Irp)
         ExFreePoolWithTag(Irp, IOP_TAG_IRP);
 }
 
-/* I/O verification of what a dispatch routine returns against how it left the IRP: returning
- * STATUS_PENDING without IoMarkIrpPending (0x23D), or marking it and returning anything else
- * (0x23E). Each call in progress on this thread has a frame; a completion that passes the
- * called location on this thread, before the dispatch routine returns, records in the frame
- * whether that location was marked. The verdict then needs nothing of the IRP, which may be
- * gone by the time the routine returns. (A request completed on another thread is not judged:
- * nothing of it may be touched once it has left this one.) */
+/* I/O verification of what a dispatch routine returns against how its stack location was left
+ * by the time the completion passes it: STATUS_PENDING without IoMarkIrpPending (0x23D), or
+ * marked and anything else returned (0x23E). (A routine that passes the IRP down may return
+ * the lower driver's STATUS_PENDING and mark its own location later, from its completion
+ * routine, so the verdict waits for both the return and the completion.) Nothing may read an
+ * IRP that can be gone:
+ * - Completed on this thread during the call: each call in progress has a frame, and the
+ *   completion, passing the called location, records in it whether the location was marked;
+ *   the verdict comes at the return.
+ * - Otherwise, for a request the I/O manager built for this very thread: its IRP is freed only
+ *   by the completion APC to this thread, which cannot run before the return is recorded. The
+ *   return and the completion each record theirs in the IRP's context, atomically; the later
+ *   of the two gives the verdict.
+ * Requests completed on another thread whose IRPs the I/O manager does not own are not judged. */
 typedef struct _IOP_CALL_FRAME {
     struct _IOP_CALL_FRAME *Outer;
     PIRP Irp;
@@ -156,23 +163,69 @@ typedef struct _IOP_CALL_FRAME {
 
 static __thread IOP_CALL_FRAME *IopCallFrames;
 
-static VOID IopNoteCompletion(PIRP Irp, CHAR Location, UCHAR Control)
+#define IOP_PS_WALKED 1u
+#define IOP_PS_MARKED 2u
+#define IOP_PS_RETURNED 4u
+#define IOP_PS_RETURNED_PENDING 8u
+#define IOP_PS_SHIFT(Location) (4 * ((Location) - 1))
+#define IOP_PS_LOCATIONS 16
+
+static BOOLEAN IopNoteCompletion(PIRP Irp, CHAR Location, UCHAR Control)
 {
     IOP_CALL_FRAME *Frame;
+    BOOLEAN Found = FALSE;
     UCHAR Here;
     /* Frames below this one's stack pointer belong to calls an exception unwound past. */
     for (Frame = IopCallFrames; Frame && (PUCHAR)Frame > &Here; Frame = Frame->Outer) {
         if (Frame->Irp == Irp && Frame->Location == Location) {
             Frame->Completed = TRUE;
             Frame->Marked = (Control & SL_PENDING_RETURNED) != 0;
+            Found = TRUE;
         }
     }
+    return Found;
+}
+
+static DECLSPEC_NORETURN VOID IopPendingViolation(PDRIVER_DISPATCH Dispatch, PIRP Irp,
+                                                  PDEVICE_OBJECT DeviceObject, BOOLEAN Marked)
+{
+    KdpLog("ntk: dispatch routine %p %s\n", (PVOID)Dispatch,
+           Marked ? "marked the IRP pending but did not return STATUS_PENDING"
+                  : "returned STATUS_PENDING without marking the IRP pending");
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, Marked ? 0x23E : 0x23D, (ULONG_PTR)Dispatch,
+                 (ULONG_PTR)Irp, (ULONG_PTR)DeviceObject);
+}
+
+/* The completion passes a watched location that no call on this thread is in. */
+static VOID IopRecordCompletion(PIRP Irp, PIO_STACK_LOCATION Stack, CHAR Location, UCHAR Control)
+{
+    PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+    ULONG64 Mine = IOP_PS_WALKED | ((Control & SL_PENDING_RETURNED) ? IOP_PS_MARKED : 0);
+    ULONG64 Old = __atomic_fetch_or(&Context->PendingState, Mine << IOP_PS_SHIFT(Location),
+                                    __ATOMIC_ACQ_REL) >> IOP_PS_SHIFT(Location);
+    BOOLEAN Marked = (Mine & IOP_PS_MARKED) != 0;
+    if ((Old & IOP_PS_RETURNED) && ((Old & IOP_PS_RETURNED_PENDING) != 0) != Marked)
+        IopPendingViolation(Stack->DeviceObject->DriverObject->MajorFunction[Stack->MajorFunction],
+                            Irp, Stack->DeviceObject, Marked);
+}
+
+/* A watched dispatch routine returned and the completion did not pass on this thread. */
+static VOID IopRecordReturn(PIRP Irp, CHAR Location, NTSTATUS Status, PDRIVER_DISPATCH Dispatch,
+                            PDEVICE_OBJECT DeviceObject)
+{
+    PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+    ULONG64 Mine = IOP_PS_RETURNED | (Status == STATUS_PENDING ? IOP_PS_RETURNED_PENDING : 0);
+    ULONG64 Old = __atomic_fetch_or(&Context->PendingState, Mine << IOP_PS_SHIFT(Location),
+                                    __ATOMIC_ACQ_REL) >> IOP_PS_SHIFT(Location);
+    if ((Old & IOP_PS_WALKED) && ((Old & IOP_PS_MARKED) != 0) != (Status == STATUS_PENDING))
+        IopPendingViolation(Dispatch, Irp, DeviceObject, (Old & IOP_PS_MARKED) != 0);
 }
 
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     VF_CHECK_IRQL(IofCallDriver);
     IOP_CALL_FRAME Frame;
+    BOOLEAN Watched;
     PIO_STACK_LOCATION Stack;
     PDRIVER_DISPATCH Dispatch;
     NTSTATUS Status;
@@ -196,6 +249,15 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     Frame.Location = Irp->CurrentLocation;
     Frame.Completed = FALSE;
     Frame.Marked = FALSE;
+    /* Watched: a request the I/O manager built for this thread (see above). */
+    Watched = (Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Frame.Location <= IOP_PS_LOCATIONS &&
+              Irp->Tail.Overlay.Thread == PsGetCurrentThread() && PsGetCurrentEThread()->CanExit;
+    if (Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT && Frame.Location <= IOP_PS_LOCATIONS) {
+        PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+        __atomic_store_n(&Context->PendingState,
+                         Context->PendingState & ~(0xFull << IOP_PS_SHIFT(Frame.Location)),
+                         __ATOMIC_RELAXED);
+    }
     IopCallFrames = &Frame;
     Status = Dispatch(DeviceObject, Irp);
     IopCallFrames = Frame.Outer;
@@ -207,13 +269,11 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject, Irql,
                      KeGetCurrentIrql());
     }
-    if (Frame.Completed && (Status == STATUS_PENDING) != Frame.Marked) {
-        ULONG Code = Frame.Marked ? 0x23E : 0x23D;
-        KdpLog("ntk: dispatch routine %p %s\n", (PVOID)Dispatch,
-               Frame.Marked ? "marked the IRP pending but did not return STATUS_PENDING"
-                            : "returned STATUS_PENDING without marking the IRP pending");
-        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, Code, (ULONG_PTR)Dispatch,
-                     (ULONG_PTR)Irp, (ULONG_PTR)DeviceObject);
+    if (Frame.Completed) {
+        if ((Status == STATUS_PENDING) != Frame.Marked)
+            IopPendingViolation(Dispatch, Irp, DeviceObject, Frame.Marked);
+    } else if (Watched) {
+        IopRecordReturn(Irp, Frame.Location, Status, Dispatch, DeviceObject);
     }
     return Status;
 }
@@ -360,8 +420,10 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         BOOLEAN Invoke;
 
         Irp->PendingReturned = (Control & SL_PENDING_RETURNED) != 0;
-        if (IopCallFrames)
-            IopNoteCompletion(Irp, Irp->CurrentLocation, Control);
+        if (!(IopCallFrames && IopNoteCompletion(Irp, Irp->CurrentLocation, Control)) &&
+            (Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) &&
+            Irp->CurrentLocation <= IOP_PS_LOCATIONS)
+            IopRecordCompletion(Irp, Stack, Irp->CurrentLocation, Control);
         Irp->CurrentLocation++;
         Irp->Tail.Overlay.CurrentStackLocation++;
         Invoke = Routine != NULL &&

@@ -720,6 +720,31 @@ static DECLSPEC_NOINLINE NTSTATUS BugPendingUnmarked(PDEVICE_OBJECT DeviceObject
     return STATUS_PENDING;
 }
 
+/* Left for a DPC to complete 10 ms later, reported pending, never marked: judged at the return
+ * or at the completion, whichever comes second. */
+static PIRP BugQueuedIrp;
+
+static VOID BugCompleteQueued(PKDPC Dpc, PVOID Context, PVOID Argument1, PVOID Argument2)
+{
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Argument1);
+    UNREFERENCED_PARAMETER(Argument2);
+    BugComplete(BugQueuedIrp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugPendingQueued(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    LARGE_INTEGER Due;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugQueuedIrp = Irp;
+    Due.QuadPart = -10 * 10000;
+    KeInitializeTimer(&BugTimer);
+    KeInitializeDpc(&BugDpc, BugCompleteQueued, NULL);
+    KeSetTimer(&BugTimer, Due, &BugDpc);
+    return STATUS_PENDING;
+}
+
 static DECLSPEC_NOINLINE NTSTATUS BugMarkedNotPending(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(DeviceObject);
@@ -845,6 +870,7 @@ static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
     [BUGDRV_special_leak] = BugSpecialLeak,
     [BUGDRV_zero_size] = BugZeroSize,
     [BUGDRV_pending_unmarked] = BugPendingUnmarked,
+    [BUGDRV_pending_queued] = BugPendingQueued,
     [BUGDRV_marked_not_pending] = BugMarkedNotPending,
     [BUGDRV_free_irp_pool] = BugFreeIrpPool,
     [BUGDRV_free_irp_in_use] = BugFreeIrpInUse,

@@ -64,6 +64,7 @@
     X(special_leak)                                                                               \
     X(zero_size)                                                                                  \
     X(pending_unmarked)                                                                           \
+    X(pending_queued)                                                                             \
     X(marked_not_pending)                                                                         \
     X(free_irp_pool)                                                                              \
     X(free_irp_in_use)                                                                            \
