@@ -4,13 +4,16 @@
  * IoGetDeviceObjectPointer give the top while the file object keeps naming Zero's device;
  * requests sent to the top pass down both filters (one skips its stack location, the other
  * copies it and sets a completion routine, which gets its own device); an attach to a device
- * being deleted fails; detaching unwinds the stack. Fails to load if any check failed. */
+ * being deleted fails; detaching unwinds the stack. The same two filters over a device that pends
+ * every request and completes it from a timer's DPC, sent from a system thread: the lower
+ * driver's pending state reaches the top through the completion routine, as I/O verification
+ * requires. Fails to load if any check failed. */
 #include <ntddk.h>
 #include "../ntktest.h"
 #include "../../samples/zero/ZeroCommon.h"
 
 typedef struct {
-    PDEVICE_OBJECT Lower;
+    PDEVICE_OBJECT Lower;    /* NULL: the pending device at the bottom */
     BOOLEAN CopyAndComplete; /* else IoSkipCurrentIrpStackLocation */
     LONG Dispatched;
     PDEVICE_OBJECT DispatchedTo;
@@ -18,6 +21,21 @@ typedef struct {
 
 static LONG Completions;
 static PDEVICE_OBJECT CompletedFor;
+static PIRP Pended;
+static KTIMER PendTimer;
+static KDPC PendDpc;
+
+static VOID FinishPended(PKDPC Dpc, PVOID Context, PVOID Argument1, PVOID Argument2)
+{
+    PIRP Irp = Pended;
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Argument1);
+    UNREFERENCED_PARAMETER(Argument2);
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    Irp->IoStatus.Information = 7;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+}
 
 static NTSTATUS FilterComplete(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {
@@ -34,6 +52,14 @@ static NTSTATUS FilterDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     FILTER_EXTENSION *Ext = DeviceObject->DeviceExtension;
     InterlockedIncrement(&Ext->Dispatched);
     Ext->DispatchedTo = DeviceObject;
+    if (Ext->Lower == NULL) {
+        LARGE_INTEGER Due;
+        Due.QuadPart = -10 * 10000; /* 10 ms */
+        IoMarkIrpPending(Irp);
+        Pended = Irp;
+        KeSetTimer(&PendTimer, Due, &PendDpc);
+        return STATUS_PENDING;
+    }
     if (Ext->CopyAndComplete) {
         IoCopyCurrentIrpStackLocationToNext(Irp);
         IoSetCompletionRoutine(Irp, FilterComplete, NULL, TRUE, TRUE, TRUE);
@@ -117,6 +143,54 @@ static VOID SendThrough(PDEVICE_OBJECT Top, PDEVICE_OBJECT A, PDEVICE_OBJECT B)
     CHECK_EQ(Completions, 2);
 }
 
+/* B (skips) over A (copies, completion routine) over a device that pends: the request pends at
+ * every level and completes from the DPC, on another thread. */
+static VOID PendThrough(PVOID Context)
+{
+    PDRIVER_OBJECT Driver = Context;
+    PDEVICE_OBJECT Bottom = NULL, A, B;
+    FILTER_EXTENSION *Ext;
+    IO_STATUS_BLOCK Io;
+    KEVENT Event;
+    NTSTATUS Status;
+    PIRP Irp;
+    CHECK_STATUS(IoCreateDevice(Driver, sizeof(FILTER_EXTENSION), NULL, FILE_DEVICE_UNKNOWN, 0,
+                                FALSE, &Bottom),
+                 STATUS_SUCCESS);
+    if (Bottom == NULL)
+        return;
+    RtlZeroMemory(Bottom->DeviceExtension, sizeof(FILTER_EXTENSION));
+    KeInitializeTimer(&PendTimer);
+    KeInitializeDpc(&PendDpc, FinishPended, NULL);
+    A = CreateFilter(Driver, Bottom, TRUE);
+    B = CreateFilter(Driver, Bottom, FALSE);
+    Ext = A->DeviceExtension;
+    CHECK_STATUS(IoAttachDeviceToDeviceStackSafe(A, Bottom, &Ext->Lower), STATUS_SUCCESS);
+    Ext = B->DeviceExtension;
+    CHECK_STATUS(IoAttachDeviceToDeviceStackSafe(B, Bottom, &Ext->Lower), STATUS_SUCCESS);
+    CHECK(Ext->Lower == A);
+    Completions = 0;
+    KeInitializeEvent(&Event, NotificationEvent, FALSE);
+    Irp = IoBuildDeviceIoControlRequest(0x222003, B, NULL, 0, NULL, 0, TRUE, &Event, &Io);
+    CHECK(Irp != NULL);
+    if (Irp) {
+        Status = IoCallDriver(B, Irp);
+        CHECK_STATUS(Status, STATUS_PENDING);
+        CHECK_STATUS(KeWaitForSingleObject(&Event, Executive, KernelMode, FALSE, NULL),
+                     STATUS_SUCCESS);
+        CHECK_STATUS(Io.Status, STATUS_SUCCESS);
+        CHECK_EQ(Io.Information, 7);
+        CHECK_EQ(Completions, 1);
+        CHECK(CompletedFor == A);
+    }
+    IoDetachDevice(A);
+    IoDeleteDevice(B);
+    IoDetachDevice(Bottom);
+    IoDeleteDevice(A);
+    IoDeleteDevice(Bottom);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
 /* An attach above a device whose deletion is pending fails, and writes nothing. */
 static VOID AttachToDeleted(PDRIVER_OBJECT Driver)
 {
@@ -151,6 +225,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     DriverObject->MajorFunction[IRP_MJ_CLOSE] = FilterDispatch;
     DriverObject->MajorFunction[IRP_MJ_READ] = FilterDispatch;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = FilterDispatch;
+    DriverObject->MajorFunction[IRP_MJ_INTERNAL_DEVICE_CONTROL] = FilterDispatch;
 
     CHECK_STATUS(IoGetDeviceObjectPointer(&ZeroName, FILE_READ_DATA, &File, &Zero),
                  STATUS_SUCCESS);
@@ -201,6 +276,16 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     CHECK_EQ(ExtB->Dispatched, 3); /* the read, the control request, the CLOSE */
 
     AttachToDeleted(DriverObject);
+    {
+        HANDLE Thread = NULL;
+        CHECK_STATUS(PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL,
+                                          PendThrough, DriverObject),
+                     STATUS_SUCCESS);
+        if (Thread) {
+            CHECK_STATUS(ZwWaitForSingleObject(Thread, FALSE, NULL), STATUS_SUCCESS);
+            ZwClose(Thread);
+        }
+    }
 
     /* Unwind: B's detach leaves A on top, A's leaves Zero alone. */
     ObDereferenceObject(File);
