@@ -784,8 +784,10 @@ static PDEVICE_OBJECT BugAttachFilter(PDEVICE_OBJECT Below)
 static DECLSPEC_NOINLINE NTSTATUS BugDeleteAttached(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PDEVICE_OBJECT Filter = BugAttachFilter(DeviceObject);
-    if (Filter)
-        IoDeleteDevice(Filter); /* SITE(delete_attached) */
+    if (Filter == NULL)
+        return BugComplete(Irp, STATUS_UNSUCCESSFUL);
+    IoDeleteDevice(Filter); /* SITE(delete_attached) */
+    DbgPrint("bugdrv: the attached device was deleted\n");
     return BugComplete(Irp, STATUS_SUCCESS);
 }
 
