@@ -198,22 +198,26 @@ NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice,
                : STATUS_NO_SUCH_DEVICE;
 }
 
+/* As documented: the target is opened (FILE_READ_ATTRIBUTES), *AttachedDevice is set and the
+ * attach done, then the open is closed, so its CLEANUP and CLOSE come to the new device, which
+ * forwards them to *AttachedDevice. */
 NTSTATUS IoAttachDevice(PDEVICE_OBJECT SourceDevice, PUNICODE_STRING TargetDevice,
                         PDEVICE_OBJECT *AttachedDevice)
 {
     VF_CHECK_IRQL(IoAttachDevice);
+    IO_STATUS_BLOCK IoStatus;
     PFILE_OBJECT File;
-    PDEVICE_OBJECT Device, Top;
-    NTSTATUS Status = IoGetDeviceObjectPointer(TargetDevice, FILE_READ_ATTRIBUTES, &File, &Device);
+    HANDLE Handle;
+    PDEVICE_OBJECT Top;
+    NTSTATUS Status = IopOpenDevice(TargetDevice, FILE_READ_ATTRIBUTES, OBJ_KERNEL_HANDLE |
+                                    OBJ_CASE_INSENSITIVE, 0, FILE_OPEN, FILE_NON_DIRECTORY_FILE,
+                                    KernelMode, &File, &Handle, &IoStatus);
     if (!NT_SUCCESS(Status))
         return Status;
-    /* The open is over before the attach: its CLOSE goes to the stack it was opened on, not to
-     * a device whose driver is still setting it up. The named device stays referenced. */
-    Device = File->DeviceObject;
-    ObfReferenceObject(Device);
+    Top = IopAttachDeviceToDeviceStack(SourceDevice, IoGetRelatedDeviceObject(File),
+                                       AttachedDevice);
+    ZwClose(Handle);
     ObfDereferenceObject(File);
-    Top = IopAttachDeviceToDeviceStack(SourceDevice, Device, AttachedDevice);
-    ObfDereferenceObject(Device);
     return Top ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE;
 }
 
