@@ -260,6 +260,30 @@ static POOL_ARENA *ExpFindArena(const VOID *Address)
     return (PUCHAR)Address < Arena->CarvedEnd ? Arena : NULL;
 }
 
+/* Only on the way to a bug check: walks Block's arena from its start, block by block (the
+ * sizes in the headers), to tell a damaged header (Block starts a block, or the walk meets a
+ * header it cannot follow) from a pointer into the middle of a block. */
+static BOOLEAN ExpIsBlockStart(PVOID Block)
+{
+    POOL_ARENA *Arena = ExpFindArena(Block);
+    PUCHAR p;
+    if (Arena == NULL)
+        return FALSE;
+    for (p = (PUCHAR)(Arena + 1); p < Arena->CarvedEnd;) {
+        const POOL_HEADER *Header = (const POOL_HEADER *)(p + sizeof(POOL_TRACK));
+        PUCHAR Start = p + POOL_OVERHEAD;
+        if (Start == (PUCHAR)Block)
+            return TRUE;
+        if (Header->Units == 0 || Header->Units >= POOL_CLASSES ||
+            Header->Magic != (POOL_MAGIC ^ (ULONG)(ULONG_PTR)Start))
+            return TRUE; /* the arena is damaged before Block: a header was overwritten */
+        if ((PUCHAR)Block < p + (SIZE_T)Header->Units * POOL_UNIT)
+            return FALSE; /* inside this block */
+        p += (SIZE_T)Header->Units * POOL_UNIT;
+    }
+    return FALSE;
+}
+
 static BOOLEAN ExpHeaderValid(const POOL_HEADER *Header, const VOID *Block)
 {
     return Header->Magic == (POOL_MAGIC ^ (ULONG)(ULONG_PTR)Block) &&
@@ -425,7 +449,7 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
         Header->Magic != (POOL_MAGIC ^ (ULONG)(ULONG_PTR)Block)) {
         /* Inside an arena, where blocks are, the header was overwritten (or the pointer is
          * inside a block); elsewhere it was never a pool block. */
-        if (ExpFindArena(Block))
+        if (ExpIsBlockStart(Block))
             KeBugCheckEx(BAD_POOL_HEADER, 0x20, (ULONG_PTR)Header, 0, 0);
         KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
     }

@@ -89,8 +89,20 @@ VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
     VF_CHECK_IRQL(IoDeleteDevice);
     PDEVICE_OBJECT *Link;
     PDRIVER_OBJECT Driver = DeviceObject->DriverObject;
+    PDEVOBJ_EXTENSION Extension = DeviceObject->DeviceObjectExtension;
+    /* I/O verification: a second delete (0x240), or a filter's device deleted while still
+     * attached to the one below it, its IoDetachDevice forgotten (0x201). */
+    if (Extension->DeletePending)
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x240,
+                     (ULONG_PTR)__builtin_return_address(0), 0, (ULONG_PTR)DeviceObject);
+    if (__atomic_load_n(&Extension->AttachedTo, __ATOMIC_ACQUIRE) != NULL) {
+        KdpLog("ntk: IoDeleteDevice(%p): the device is still attached to %p; IoDetachDevice "
+               "comes first\n", DeviceObject, Extension->AttachedTo);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x201,
+                     (ULONG_PTR)__builtin_return_address(0), 0, (ULONG_PTR)DeviceObject);
+    }
     pthread_mutex_lock(&IopDatabaseLock);
-    DeviceObject->DeviceObjectExtension->DeletePending = TRUE;
+    Extension->DeletePending = TRUE;
     for (Link = &Driver->DeviceObject; *Link; Link = &(*Link)->NextDevice) {
         if (*Link == DeviceObject) {
             *Link = DeviceObject->NextDevice;
@@ -98,6 +110,8 @@ VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
         }
     }
     pthread_mutex_unlock(&IopDatabaseLock);
+    /* The one above keeps this object alive through its own reference (the file object of
+     * IoGetDeviceObjectPointer); requests it forwards still find the driver's routines. */
     if (DeviceObject->AttachedDevice)
         KdpLog("ntk: IoDeleteDevice(%p): a device is still attached above it\n", DeviceObject);
     ObMakeTemporaryObject(DeviceObject);
@@ -139,10 +153,13 @@ PDEVICE_OBJECT IoGetRelatedDeviceObject(PFILE_OBJECT FileObject)
     return IoGetAttachedDevice(FileObject->DeviceObject);
 }
 
-PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
-                                           PDEVICE_OBJECT TargetDevice)
+/* Attaches SourceDevice above the top of TargetDevice's stack. *AttachedTo (the Safe form's
+ * AttachedToDeviceObject, usually in the filter's extension) is written under the database lock
+ * before the new top is published, so the first request the filter sees finds it set. */
+static PDEVICE_OBJECT IopAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
+                                                   PDEVICE_OBJECT TargetDevice,
+                                                   PDEVICE_OBJECT *AttachedTo)
 {
-    VF_CHECK_IRQL(IoAttachDeviceToDeviceStack);
     PDEVICE_OBJECT Top;
     pthread_mutex_lock(&IopDatabaseLock);
     for (Top = TargetDevice; Top->AttachedDevice; Top = Top->AttachedDevice)
@@ -151,6 +168,8 @@ PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
         pthread_mutex_unlock(&IopDatabaseLock);
         return NULL;
     }
+    if (AttachedTo)
+        *AttachedTo = Top;
     SourceDevice->DeviceObjectExtension->AttachedTo = Top;
     SourceDevice->StackSize = (CCHAR)(Top->StackSize + 1);
     if (Top->AlignmentRequirement > SourceDevice->AlignmentRequirement)
@@ -162,15 +181,90 @@ PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
     return Top;
 }
 
+PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
+                                           PDEVICE_OBJECT TargetDevice)
+{
+    VF_CHECK_IRQL(IoAttachDeviceToDeviceStack);
+    return IopAttachDeviceToDeviceStack(SourceDevice, TargetDevice, NULL);
+}
+
+NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice,
+                                         PDEVICE_OBJECT TargetDevice,
+                                         PDEVICE_OBJECT *AttachedToDeviceObject)
+{
+    VF_CHECK_IRQL(IoAttachDeviceToDeviceStackSafe);
+    return IopAttachDeviceToDeviceStack(SourceDevice, TargetDevice, AttachedToDeviceObject)
+               ? STATUS_SUCCESS
+               : STATUS_NO_SUCH_DEVICE;
+}
+
+/* As documented: the target is opened (FILE_READ_ATTRIBUTES), *AttachedDevice is set and the
+ * attach done, then the open is closed, so its CLEANUP and CLOSE come to the new device, which
+ * forwards them to *AttachedDevice. */
+NTSTATUS IoAttachDevice(PDEVICE_OBJECT SourceDevice, PUNICODE_STRING TargetDevice,
+                        PDEVICE_OBJECT *AttachedDevice)
+{
+    VF_CHECK_IRQL(IoAttachDevice);
+    IO_STATUS_BLOCK IoStatus;
+    PFILE_OBJECT File;
+    HANDLE Handle;
+    PDEVICE_OBJECT Top;
+    NTSTATUS Status = IopOpenDevice(TargetDevice, FILE_READ_ATTRIBUTES, OBJ_KERNEL_HANDLE |
+                                    OBJ_CASE_INSENSITIVE, 0, FILE_OPEN, FILE_NON_DIRECTORY_FILE,
+                                    KernelMode, &File, &Handle, &IoStatus);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Top = IopAttachDeviceToDeviceStack(SourceDevice, IoGetRelatedDeviceObject(File),
+                                       AttachedDevice);
+    ZwClose(Handle);
+    ObfDereferenceObject(File);
+    return Top ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE;
+}
+
+/* I/O verification once DriverEntry has returned, when a filter has set its device up: the
+ * I/O manager builds requests for the top of a stack by the top's DO_BUFFERED_IO / DO_DIRECT_IO,
+ * so a filter must carry the flag of the device it attached to (0x244), and never both (0x245). */
+VOID IopVerifyDriverDevices(PDRIVER_OBJECT DriverObject)
+{
+    PDEVICE_OBJECT Device, Below;
+    ULONG Code = 0;
+    pthread_mutex_lock(&IopDatabaseLock);
+    for (Device = DriverObject->DeviceObject; Device && !Code; Device = Device->NextDevice) {
+        ULONG Mode = Device->Flags & (DO_BUFFERED_IO | DO_DIRECT_IO);
+        Below = Device->DeviceObjectExtension->AttachedTo;
+        if (Mode == (DO_BUFFERED_IO | DO_DIRECT_IO))
+            Code = 0x245;
+        else if (Below && Mode == 0 && (Below->Flags & (DO_BUFFERED_IO | DO_DIRECT_IO)))
+            Code = 0x244;
+        if (Code)
+            break;
+    }
+    pthread_mutex_unlock(&IopDatabaseLock);
+    if (Code == 0)
+        return;
+    KdpLog("ntk: %wZ: device %p %s\n", &DriverObject->DriverName, Device,
+           Code == 0x245 ? "has both DO_BUFFERED_IO and DO_DIRECT_IO"
+                         : "did not copy DO_BUFFERED_IO / DO_DIRECT_IO from the device it is "
+                           "attached to");
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, Code, (ULONG_PTR)DriverObject->DriverInit, 0,
+                 (ULONG_PTR)Device);
+}
+
 VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 {
     VF_CHECK_IRQL(IoDetachDevice);
+    PDEVICE_OBJECT Above;
     pthread_mutex_lock(&IopDatabaseLock);
-    if (TargetDevice->AttachedDevice) {
-        TargetDevice->AttachedDevice->DeviceObjectExtension->AttachedTo = NULL;
-        TargetDevice->AttachedDevice = NULL;
+    Above = TargetDevice->AttachedDevice;
+    if (Above) {
+        Above->DeviceObjectExtension->AttachedTo = NULL;
+        __atomic_store_n(&TargetDevice->AttachedDevice, NULL, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&IopDatabaseLock);
+    /* Nothing attached: a detach done twice, or of the wrong device (I/O verification). */
+    if (Above == NULL)
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x202,
+                     (ULONG_PTR)__builtin_return_address(0), 0, (ULONG_PTR)TargetDevice);
 }
 
 NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)

@@ -126,6 +126,7 @@ NTSTATUS IopCallDriverEntry(PDRIVER_OBJECT DriverObject)
     for (Device = DriverObject->DeviceObject; Device; Device = Device->NextDevice)
         Device->Flags &= ~DO_DEVICE_INITIALIZING;
     pthread_mutex_unlock(&IopDatabaseLock);
+    IopVerifyDriverDevices(DriverObject);
     return Status;
 }
 

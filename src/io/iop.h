@@ -19,11 +19,16 @@ typedef struct _DEVOBJ_EXTENSION {
 #define IOP_IRP_HAS_CONTEXT 0x20           /* an IOP_IRP_CONTEXT follows the stack locations */
 #define IOP_IRP_REQUESTER_GONE 0x10        /* its buffers may be gone: write nothing to them */
 #define IOP_IRP_THREAD_REFERENCED 0x08     /* outlived its thread, which it keeps referenced */
+#define IOP_IRP_ALLOCATED 0x04             /* allocated by the I/O manager, behind its header */
 
 /* Bookkeeping the I/O manager keeps with the IRPs it builds for system services. */
 typedef struct _IOP_IRP_CONTEXT {
     ULONG UserBufferLength; /* the most a buffered request may copy back */
     ULONG Reserved;
+    /* For I/O verification (irp.c): four bits per stack location 1..16, from bit 4 * (n - 1):
+     * the completion passed it, found it marked pending; its dispatch routine returned,
+     * returned STATUS_PENDING. */
+    volatile ULONG64 PendingState;
     /* The file, for cancellation by file: Tail.Overlay.OriginalFileObject is overwritten by
      * Tail.Apc while the IRP is completing, and the IRP is still on its thread's list then. */
     PFILE_OBJECT FileObject;
@@ -43,6 +48,7 @@ VOID IopCloseFile(PEPROCESS Process, PVOID Object, ULONG_PTR ProcessHandleCount,
                   ULONG_PTR SystemHandleCount);
 VOID IopDeleteFile(PVOID Object);
 VOID IopDeleteDevice(PVOID Object);
+VOID IopVerifyDriverDevices(PDRIVER_OBJECT DriverObject);
 VOID IopDeleteDriver(PVOID Object);
 NTSTATUS IopSynchronousCall(PDEVICE_OBJECT DeviceObject, PIRP Irp, PKEVENT Event,
                             PIO_STATUS_BLOCK IoStatus);

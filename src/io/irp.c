@@ -6,22 +6,30 @@
 
 #define IOP_TAG_IRP 0x20707249 /* 'Irp ' */
 
-PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+/* Every IRP the I/O manager allocates sits 16 bytes into its pool block, behind a header of its
+ * own: IoFreeIrp gives the block back, while ExFreePool(Irp), a driver's mistake, is stopped at
+ * once by the pool as the free of an address that is not a block (0xC2, 0x46). */
+#define IOP_IRP_HEADER_SIZE 16
+#define IOP_IRP_MAGIC 0x48707249 /* 'IrpH' */
+
+static PIRP IopAllocateIrpBlock(SIZE_T Size)
 {
-    VF_CHECK_IRQL(IoAllocateIrp);
-    USHORT Size = IoSizeOfIrp(StackSize);
-    PIRP Irp;
-    UNREFERENCED_PARAMETER(ChargeQuota);
-    if (StackSize < 1)
+    PULONG Header = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
+                                    IOP_IRP_HEADER_SIZE + Size, IOP_TAG_IRP);
+    if (Header == NULL)
         return NULL;
-    Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, Size, IOP_TAG_IRP);
-    if (Irp)
-        IoInitializeIrp(Irp, Size, StackSize);
-    return Irp;
+    Header[0] = IOP_IRP_MAGIC;
+    return (PIRP)((PUCHAR)Header + IOP_IRP_HEADER_SIZE);
 }
 
-/* Each thread keeps a few freed service IRPs per stack size, as NT's per-processor IRP
- * lookaside lists do, so a request costs no pool lock for its IRP. */
+static VOID IopFreeIrpBlock(PIRP Irp)
+{
+    ExFreePoolWithTag((PUCHAR)Irp - IOP_IRP_HEADER_SIZE, IOP_TAG_IRP);
+}
+
+/* Each thread keeps a few freed IRPs per stack size, as NT's per-processor IRP lookaside lists
+ * do, so that a request costs no pool lock for its IRP. Every block has room for the context
+ * of a service IRP, so that drivers' IRPs and the I/O manager's share the cache. */
 #define IOP_IRP_CACHE_STACKS 8
 #define IOP_IRP_CACHE_DEPTH 4
 
@@ -37,26 +45,45 @@ VOID IopFlushIrpCache(VOID)
     ULONG i, j;
     for (i = 0; i <= IOP_IRP_CACHE_STACKS; i++) {
         for (j = 0; j < IopIrpCache.Count[i]; j++)
-            ExFreePoolWithTag(IopIrpCache.Irps[i][j], IOP_TAG_IRP);
+            IopFreeIrpBlock(IopIrpCache.Irps[i][j]);
         IopIrpCache.Count[i] = 0;
     }
     IopFlushMdlCache();
 }
 
-PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
+static PIRP IopAllocateIrpPacket(CCHAR StackSize)
 {
     USHORT Size = IoSizeOfIrp(StackSize);
     PIRP Irp = NULL;
-    if (StackSize >= 1 && StackSize <= IOP_IRP_CACHE_STACKS && IopIrpCache.Count[(int)StackSize])
+    if (StackSize < 1)
+        return NULL;
+    if (StackSize <= IOP_IRP_CACHE_STACKS && IopIrpCache.Count[(int)StackSize])
         Irp = IopIrpCache.Irps[(int)StackSize][--IopIrpCache.Count[(int)StackSize]];
     if (Irp == NULL)
-        Irp = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
-                              (SIZE_T)Size + sizeof(IOP_IRP_CONTEXT), IOP_TAG_IRP);
+        Irp = IopAllocateIrpBlock((SIZE_T)Size + sizeof(IOP_IRP_CONTEXT));
     if (Irp == NULL)
         return NULL;
     IoInitializeIrp(Irp, Size, StackSize);
-    Irp->AllocationFlags |= IOP_IRP_HAS_CONTEXT;
-    *Context = (PIOP_IRP_CONTEXT)((PUCHAR)Irp + Size);
+    return Irp;
+}
+
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+{
+    VF_CHECK_IRQL(IoAllocateIrp);
+    PIRP Irp = IopAllocateIrpPacket(StackSize);
+    UNREFERENCED_PARAMETER(ChargeQuota);
+    if (Irp)
+        Irp->AllocationFlags = IOP_IRP_ALLOCATED;
+    return Irp;
+}
+
+PIRP IopAllocateIrpWithContext(CCHAR StackSize, PIOP_IRP_CONTEXT *Context)
+{
+    PIRP Irp = IopAllocateIrpPacket(StackSize);
+    if (Irp == NULL)
+        return NULL;
+    Irp->AllocationFlags = IOP_IRP_ALLOCATED | IOP_IRP_HAS_CONTEXT;
+    *Context = (PIOP_IRP_CONTEXT)((PUCHAR)Irp + Irp->Size);
     memset(*Context, 0, sizeof(**Context));
     return Irp;
 }
@@ -109,22 +136,114 @@ VOID IoFreeIrp(PIRP Irp)
     VF_CHECK_IRQL(IoFreeIrp);
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0);
-    /* A threaded IRP its driver frees itself, before any completion APC. */
-    IopUnthreadIrp(Irp, Irp->Tail.Overlay.Thread);
+    /* Still on its thread's list of requests: the I/O manager has not finished it (0x02). */
+    if (Irp->ThreadListEntry.Flink != &Irp->ThreadListEntry)
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x02, (ULONG_PTR)Irp, 0, 0);
     Irp->Type = 0;
-    if ((Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
+    if ((Irp->AllocationFlags & IOP_IRP_ALLOCATED) && Irp->StackCount <= IOP_IRP_CACHE_STACKS &&
         IopIrpCache.Count[(int)Irp->StackCount] < IOP_IRP_CACHE_DEPTH && KiCurrentThread) {
         IopIrpCache.Irps[(int)Irp->StackCount][IopIrpCache.Count[(int)Irp->StackCount]++] = Irp;
         return;
     }
-    ExFreePoolWithTag(Irp, IOP_TAG_IRP);
+    /* One a driver built with IoInitializeIrp in memory of its own is not the I/O manager's to
+     * free: the pool stops that as a bad free. */
+    if (Irp->AllocationFlags & IOP_IRP_ALLOCATED)
+        IopFreeIrpBlock(Irp);
+    else
+        ExFreePoolWithTag(Irp, IOP_TAG_IRP);
+}
+
+/* I/O verification of what a dispatch routine returns against how its stack location was left
+ * by the time the completion passes it: STATUS_PENDING without IoMarkIrpPending (0x23D), or
+ * marked and anything else returned (0x23E). (A routine that passes the IRP down may return
+ * the lower driver's STATUS_PENDING and mark its own location later, from its completion
+ * routine, so the verdict waits for both the return and the completion.) Nothing may read an
+ * IRP that can be gone:
+ * - Completed on this thread during the call: each call in progress has a frame, and the
+ *   completion, passing the called location, records in it whether the location was marked;
+ *   the verdict comes at the return.
+ * - Otherwise, for a request the I/O manager built for this very thread: its IRP is freed only
+ *   by the completion APC to this thread, which cannot run before the return is recorded. The
+ *   return and the completion each record theirs in the IRP's context, atomically; the later
+ *   of the two gives the verdict.
+ * Requests completed on another thread whose IRPs the I/O manager does not own are not judged. */
+typedef struct _IOP_CALL_FRAME {
+    struct _IOP_CALL_FRAME *Outer;
+    PIRP Irp;
+    CHAR Location;
+    BOOLEAN Completed; /* the completion passed Location while the call was in progress */
+    BOOLEAN Marked;    /* ...and found it marked pending */
+} IOP_CALL_FRAME;
+
+static __thread IOP_CALL_FRAME *IopCallFrames;
+
+#define IOP_PS_WALKED 1u
+#define IOP_PS_MARKED 2u
+#define IOP_PS_RETURNED 4u
+#define IOP_PS_RETURNED_PENDING 8u
+#define IOP_PS_SHIFT(Location) (4 * ((Location) - 1))
+#define IOP_PS_LOCATIONS 16
+
+static BOOLEAN IopNoteCompletion(PIRP Irp, CHAR Location, UCHAR Control)
+{
+    IOP_CALL_FRAME *Frame;
+    BOOLEAN Found = FALSE;
+    UCHAR Here;
+    /* Frames below this one's stack pointer belong to calls an exception unwound past. */
+    for (Frame = IopCallFrames; Frame && (PUCHAR)Frame > &Here; Frame = Frame->Outer) {
+        if (Frame->Irp == Irp && Frame->Location == Location) {
+            Frame->Completed = TRUE;
+            Frame->Marked = (Control & SL_PENDING_RETURNED) != 0;
+            Found = TRUE;
+        }
+    }
+    return Found;
+}
+
+static DECLSPEC_NORETURN VOID IopPendingViolation(PDRIVER_DISPATCH Dispatch, PIRP Irp,
+                                                  PDEVICE_OBJECT DeviceObject, BOOLEAN Marked)
+{
+    KdpLog("ntk: dispatch routine %p %s\n", (PVOID)Dispatch,
+           Marked ? "marked the IRP pending but did not return STATUS_PENDING"
+                  : "returned STATUS_PENDING without marking the IRP pending");
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, Marked ? 0x23E : 0x23D, (ULONG_PTR)Dispatch,
+                 (ULONG_PTR)Irp, (ULONG_PTR)DeviceObject);
+}
+
+/* The completion passes a watched location that no call on this thread is in. */
+static VOID IopRecordCompletion(PIRP Irp, PIO_STACK_LOCATION Stack, CHAR Location, UCHAR Control)
+{
+    PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+    ULONG64 Mine = IOP_PS_WALKED | ((Control & SL_PENDING_RETURNED) ? IOP_PS_MARKED : 0);
+    ULONG64 Old = __atomic_fetch_or(&Context->PendingState, Mine << IOP_PS_SHIFT(Location),
+                                    __ATOMIC_ACQ_REL) >> IOP_PS_SHIFT(Location);
+    BOOLEAN Marked = (Mine & IOP_PS_MARKED) != 0;
+    if ((Old & IOP_PS_RETURNED) && ((Old & IOP_PS_RETURNED_PENDING) != 0) != Marked)
+        IopPendingViolation(Stack->DeviceObject->DriverObject->MajorFunction[Stack->MajorFunction],
+                            Irp, Stack->DeviceObject, Marked);
+}
+
+/* A watched dispatch routine returned and the completion did not pass on this thread. */
+static VOID IopRecordReturn(PIRP Irp, CHAR Location, NTSTATUS Status, PDRIVER_DISPATCH Dispatch,
+                            PDEVICE_OBJECT DeviceObject)
+{
+    PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+    ULONG64 Mine = IOP_PS_RETURNED | (Status == STATUS_PENDING ? IOP_PS_RETURNED_PENDING : 0);
+    ULONG64 Old = __atomic_fetch_or(&Context->PendingState, Mine << IOP_PS_SHIFT(Location),
+                                    __ATOMIC_ACQ_REL) >> IOP_PS_SHIFT(Location);
+    if ((Old & IOP_PS_WALKED) && ((Old & IOP_PS_MARKED) != 0) != (Status == STATUS_PENDING))
+        IopPendingViolation(Dispatch, Irp, DeviceObject, (Old & IOP_PS_MARKED) != 0);
 }
 
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     VF_CHECK_IRQL(IofCallDriver);
+    IOP_CALL_FRAME Frame;
+    BOOLEAN Watched;
     PIO_STACK_LOCATION Stack;
-    PDRIVER_OBJECT Driver;
+    PDRIVER_DISPATCH Dispatch;
+    NTSTATUS Status;
+    KIRQL Irql;
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x03, (ULONG_PTR)Irp, 0, 0);
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
@@ -134,20 +253,43 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
     Stack = --Irp->Tail.Overlay.CurrentStackLocation;
     Stack->DeviceObject = DeviceObject;
-    Driver = DeviceObject->DriverObject;
-    {
-        KIRQL Irql = KeGetCurrentIrql();
-        PDRIVER_DISPATCH Dispatch = Driver->MajorFunction[Stack->MajorFunction];
-        NTSTATUS Status = Dispatch(DeviceObject, Irp);
-        /* A dispatch routine returns at the IRQL it was called at (I/O verification, 0x05). */
-        if (KeGetCurrentIrql() != Irql) {
-            KdpLog("ntk: dispatch routine %p returned at IRQL %u, called at IRQL %u\n",
-                   (PVOID)Dispatch, KeGetCurrentIrql(), Irql);
-            KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject,
-                         Irql, KeGetCurrentIrql());
-        }
-        return Status;
+    Dispatch = DeviceObject->DriverObject->MajorFunction[Stack->MajorFunction];
+    Irql = KeGetCurrentIrql();
+
+    Frame.Outer = IopCallFrames;
+    while (Frame.Outer && (PUCHAR)Frame.Outer < (PUCHAR)&Frame)
+        Frame.Outer = Frame.Outer->Outer; /* left behind by an exception's unwinding */
+    Frame.Irp = Irp;
+    Frame.Location = Irp->CurrentLocation;
+    Frame.Completed = FALSE;
+    Frame.Marked = FALSE;
+    /* Watched: a request the I/O manager built for this thread (see above). */
+    Watched = (Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) && Frame.Location <= IOP_PS_LOCATIONS &&
+              Irp->Tail.Overlay.Thread == PsGetCurrentThread() && PsGetCurrentEThread()->CanExit;
+    if (Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT && Frame.Location <= IOP_PS_LOCATIONS) {
+        PIOP_IRP_CONTEXT Context = IopIrpContext(Irp);
+        __atomic_store_n(&Context->PendingState,
+                         Context->PendingState & ~(0xFull << IOP_PS_SHIFT(Frame.Location)),
+                         __ATOMIC_RELAXED);
     }
+    IopCallFrames = &Frame;
+    Status = Dispatch(DeviceObject, Irp);
+    IopCallFrames = Frame.Outer;
+
+    /* A dispatch routine returns at the IRQL it was called at (I/O verification, 0x05). */
+    if (KeGetCurrentIrql() != Irql) {
+        KdpLog("ntk: dispatch routine %p returned at IRQL %u, called at IRQL %u\n",
+               (PVOID)Dispatch, KeGetCurrentIrql(), Irql);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject, Irql,
+                     KeGetCurrentIrql());
+    }
+    if (Frame.Completed) {
+        if ((Status == STATUS_PENDING) != Frame.Marked)
+            IopPendingViolation(Dispatch, Irp, DeviceObject, Frame.Marked);
+    } else if (Watched) {
+        IopRecordReturn(Irp, Frame.Location, Status, Dispatch, DeviceObject);
+    }
+    return Status;
 }
 
 /* The I/O manager's own completion work for the requests it issued, in the requesting thread:
@@ -285,6 +427,10 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         BOOLEAN Invoke;
 
         Irp->PendingReturned = (Control & SL_PENDING_RETURNED) != 0;
+        if (!(IopCallFrames && IopNoteCompletion(Irp, Irp->CurrentLocation, Control)) &&
+            (Irp->AllocationFlags & IOP_IRP_HAS_CONTEXT) &&
+            Irp->CurrentLocation <= IOP_PS_LOCATIONS)
+            IopRecordCompletion(Irp, Stack, Irp->CurrentLocation, Control);
         Irp->CurrentLocation++;
         Irp->Tail.Overlay.CurrentStackLocation++;
         Invoke = Routine != NULL &&

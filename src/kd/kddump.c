@@ -240,6 +240,14 @@ static const struct {
       "the driver object (parameter 3)" },
     { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x05, 2, KD_PARAM_DEVICE,
       "the device object (parameter 2)" },
+    { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x23D, 2, KD_PARAM_CODE,
+      "the dispatch routine (parameter 2)" },
+    { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x23E, 2, KD_PARAM_CODE,
+      "the dispatch routine (parameter 2)" },
+    { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x244, 2, KD_PARAM_CODE,
+      "the driver's DriverEntry (parameter 2)" },
+    { DRIVER_VERIFIER_IOMANAGER_VIOLATION, 1, 0x245, 2, KD_PARAM_CODE,
+      "the driver's DriverEntry (parameter 2)" },
 };
 
 /* Exception codes of hardware faults: their address is the faulting instruction itself. */

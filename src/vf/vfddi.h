@@ -299,6 +299,8 @@
     X(IoDeleteSymbolicLink, PASSIVE_LEVEL, PASSIVE_LEVEL)                                         \
     X(IoGetDeviceObjectPointer, PASSIVE_LEVEL, PASSIVE_LEVEL)                                     \
     X(IoAttachDeviceToDeviceStack, PASSIVE_LEVEL, DISPATCH_LEVEL)                                 \
+    X(IoAttachDeviceToDeviceStackSafe, PASSIVE_LEVEL, DISPATCH_LEVEL)                             \
+    X(IoAttachDevice, PASSIVE_LEVEL, PASSIVE_LEVEL)                                               \
     X(IoDetachDevice, PASSIVE_LEVEL, PASSIVE_LEVEL)                                               \
     X(IoGetAttachedDeviceReference, PASSIVE_LEVEL, DISPATCH_LEVEL)                                \
     X(IoGetAttachedDevice, PASSIVE_LEVEL, DISPATCH_LEVEL)                                         \

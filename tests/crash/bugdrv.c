@@ -743,6 +743,111 @@ static DECLSPEC_NOINLINE NTSTATUS BugPoolBadHeader(PDEVICE_OBJECT DeviceObject, 
     return BugComplete(Irp, STATUS_SUCCESS);
 }
 
+/* ---- IRPs and device stacks (I/O verification) ---- */
+
+/* Completed, then reported pending, never marked: the bug check comes as the routine returns. */
+static DECLSPEC_NOINLINE NTSTATUS BugPendingUnmarked(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugComplete(Irp, STATUS_SUCCESS);
+    return STATUS_PENDING;
+}
+
+/* Left for a DPC to complete 10 ms later, reported pending, never marked: judged at the return
+ * or at the completion, whichever comes second. */
+static PIRP BugQueuedIrp;
+
+static VOID BugCompleteQueued(PKDPC Dpc, PVOID Context, PVOID Argument1, PVOID Argument2)
+{
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Argument1);
+    UNREFERENCED_PARAMETER(Argument2);
+    BugComplete(BugQueuedIrp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugPendingQueued(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    LARGE_INTEGER Due;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    BugQueuedIrp = Irp;
+    Due.QuadPart = -10 * 10000;
+    KeInitializeTimer(&BugTimer);
+    KeInitializeDpc(&BugDpc, BugCompleteQueued, NULL);
+    KeSetTimer(&BugTimer, Due, &BugDpc);
+    return STATUS_PENDING;
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugMarkedNotPending(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoMarkIrpPending(Irp);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFreeIrpPool(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PIRP Own = IoAllocateIrp(DeviceObject->StackSize, FALSE);
+    if (Own)
+        ExFreePool(Own); /* SITE(free_irp_pool) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugFreeIrpInUse(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoFreeIrp(Irp); /* SITE(free_irp_in_use) */
+    return STATUS_SUCCESS;
+}
+
+/* An unnamed device of this driver attached over its own. */
+static PDEVICE_OBJECT BugAttachFilter(PDEVICE_OBJECT Below)
+{
+    PDEVICE_OBJECT Filter = NULL;
+    if (!NT_SUCCESS(IoCreateDevice(Below->DriverObject, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE,
+                                   &Filter)))
+        return NULL;
+    if (IoAttachDeviceToDeviceStack(Filter, Below) == NULL) {
+        IoDeleteDevice(Filter);
+        return NULL;
+    }
+    return Filter;
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDeleteAttached(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PDEVICE_OBJECT Filter = BugAttachFilter(DeviceObject);
+    if (Filter == NULL)
+        return BugComplete(Irp, STATUS_UNSUCCESSFUL);
+    IoDeleteDevice(Filter); /* SITE(delete_attached) */
+    DbgPrint("bugdrv: the attached device was deleted\n");
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDetachTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PDEVICE_OBJECT Filter = BugAttachFilter(DeviceObject);
+    if (Filter) {
+        IoDetachDevice(DeviceObject);
+        IoDetachDevice(DeviceObject); /* SITE(detach_twice) */
+        IoDeleteDevice(Filter);
+    }
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugDeleteTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PDEVICE_OBJECT Extra = NULL;
+    if (NT_SUCCESS(IoCreateDevice(DeviceObject->DriverObject, 0, NULL, FILE_DEVICE_UNKNOWN, 0,
+                                  FALSE, &Extra))) {
+        ObReferenceObject(Extra); /* still there for the second call */
+        IoDeleteDevice(Extra);
+        IoDeleteDevice(Extra); /* SITE(delete_twice) */
+        ObDereferenceObject(Extra);
+    }
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
 typedef NTSTATUS (*BUG_CRASH_ROUTINE)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 
 static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
@@ -802,6 +907,14 @@ static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
     [BUGDRV_pool_slack] = BugPoolSlack,
     [BUGDRV_pool_overrun] = BugPoolOverrun,
     [BUGDRV_pool_bad_header] = BugPoolBadHeader,
+    [BUGDRV_pending_unmarked] = BugPendingUnmarked,
+    [BUGDRV_pending_queued] = BugPendingQueued,
+    [BUGDRV_marked_not_pending] = BugMarkedNotPending,
+    [BUGDRV_free_irp_pool] = BugFreeIrpPool,
+    [BUGDRV_free_irp_in_use] = BugFreeIrpInUse,
+    [BUGDRV_delete_attached] = BugDeleteAttached,
+    [BUGDRV_detach_twice] = BugDetachTwice,
+    [BUGDRV_delete_twice] = BugDeleteTwice,
 };
 
 static NTSTATUS BugCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)

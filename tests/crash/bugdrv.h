@@ -65,7 +65,15 @@
     X(zero_size)                                                                                  \
     X(pool_slack)                                                                                 \
     X(pool_overrun)                                                                               \
-    X(pool_bad_header)
+    X(pool_bad_header)                                                                            \
+    X(pending_unmarked)                                                                           \
+    X(pending_queued)                                                                             \
+    X(marked_not_pending)                                                                         \
+    X(free_irp_pool)                                                                              \
+    X(free_irp_in_use)                                                                            \
+    X(delete_attached)                                                                            \
+    X(detach_twice)                                                                               \
+    X(delete_twice)
 
 #define BUGDRV_ENUM(name) BUGDRV_##name,
 enum { BUGDRV_CASES(BUGDRV_ENUM) BUGDRV_CASE_COUNT };

@@ -145,6 +145,11 @@ NTKERNELAPI NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName,
                                               PDEVICE_OBJECT *DeviceObject);
 NTKERNELAPI PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
                                                        PDEVICE_OBJECT TargetDevice);
+NTKERNELAPI NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice,
+                                                     PDEVICE_OBJECT TargetDevice,
+                                                     PDEVICE_OBJECT *AttachedToDeviceObject);
+NTKERNELAPI NTSTATUS IoAttachDevice(PDEVICE_OBJECT SourceDevice, PUNICODE_STRING TargetDevice,
+                                    PDEVICE_OBJECT *AttachedDevice);
 NTKERNELAPI VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice);
 NTKERNELAPI PDEVICE_OBJECT IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject);
 NTKERNELAPI PDEVICE_OBJECT IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject);
@@ -203,6 +208,8 @@ FORCEINLINE VOID IoCopyCurrentIrpStackLocationToNext(PIRP Irp)
     RtlCopyMemory(nextIrpSp, irpSp, FIELD_OFFSET(IO_STACK_LOCATION, CompletionRoutine));
     nextIrpSp->Control = 0;
 }
+/* What a completion routine returns to let the completion go on up the stack. */
+#define STATUS_CONTINUE_COMPLETION STATUS_SUCCESS
 FORCEINLINE VOID IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine,
                                         PVOID Context, BOOLEAN InvokeOnSuccess,
                                         BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel)

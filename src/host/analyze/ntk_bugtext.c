@@ -96,6 +96,11 @@ static const NTK_SUBTYPE_TEXT NtkSubtypesC9[] = {
     { 0x01, "IoFreeIrp was given something that is not an IRP (or an IRP freed twice).",
       { "0x01", "the address", P_NONE, P_NONE },
       "Free only IRPs from IoAllocateIrp/IoBuildxxx, once." },
+    { 0x02, "IoFreeIrp was given an IRP the I/O manager has not finished: it is still on its "
+            "thread's list of requests.",
+      { "0x02", "the IRP", P_NONE, P_NONE },
+      "Free only IRPs the driver allocated itself, from its completion routine; the I/O "
+      "manager frees the IRPs it sent." },
     { 0x03, "IoCallDriver was given something that is not an IRP.",
       { "0x03", "the address", P_NONE, P_NONE },
       "Check the IRP pointer passed down the stack." },
@@ -114,6 +119,39 @@ static const NTK_SUBTYPE_TEXT NtkSubtypesC9[] = {
       { "0x0E", "the IRQL", "the IRP", P_NONE }, "Complete from a DPC instead." },
     { 0x10, "IoCallDriver was called above DISPATCH_LEVEL.",
       { "0x10", "the IRQL", P_NONE, P_NONE }, "Send IRPs at DISPATCH_LEVEL or below." },
+    { 0x201, "A device object was deleted while still attached to the device below it in its "
+             "stack.",
+      { "0x201", "the caller of IoDeleteDevice", P_NONE, "the device object" },
+      "Call IoDetachDevice on the lower device (the one IoAttachDeviceToDeviceStack returned) "
+      "before IoDeleteDevice, as a filter's unload routine does." },
+    { 0x202, "IoDetachDevice was called for a device that has nothing attached to it: a "
+             "second detach, or the wrong device.",
+      { "0x202", "the caller of IoDetachDevice", P_NONE, "the device given" },
+      "Pass the device the attach returned (the one below the filter), and detach once." },
+    { 0x23D, "A dispatch routine returned STATUS_PENDING without marking the IRP pending: the "
+             "request was completed while the routine ran and IoMarkIrpPending was never "
+             "called.",
+      { "0x23D", "the dispatch routine", "the IRP", "the device object" },
+      "Call IoMarkIrpPending before queueing or completing an IRP for which the routine "
+      "returns STATUS_PENDING, or return the status the request completed with." },
+    { 0x23E, "A dispatch routine marked the IRP pending (IoMarkIrpPending) but returned a "
+             "status other than STATUS_PENDING.",
+      { "0x23E", "the dispatch routine", "the IRP", "the device object" },
+      "After IoMarkIrpPending the routine must return STATUS_PENDING, even if the IRP has "
+      "already been completed." },
+    { 0x244, "A filter's device does not carry DO_BUFFERED_IO or DO_DIRECT_IO as the device it "
+             "attached to does: requests built for the top of the stack would not match what "
+             "the lower driver expects.",
+      { "0x244", "the driver's DriverEntry", P_NONE, "the filter's device object" },
+      "After attaching, copy the flags: Filter->Flags |= Lower->Flags & (DO_BUFFERED_IO | "
+      "DO_DIRECT_IO), with Lower the device the attach returned." },
+    { 0x245, "A device object has both DO_BUFFERED_IO and DO_DIRECT_IO set; they exclude each "
+             "other.",
+      { "0x245", "the driver's DriverEntry", P_NONE, "the device object" },
+      "Set one buffering method per device." },
+    { 0x240, "IoDeleteDevice was called for a device object that was already deleted.",
+      { "0x240", "the caller of IoDeleteDevice", P_NONE, "the device object" },
+      "Delete each device once: clear the pointer kept to it after IoDeleteDevice." },
     { 0, NULL, { NULL, NULL, NULL, NULL }, NULL },
 };
 
