@@ -111,6 +111,9 @@ VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process);
 VOID KiInitializeProcess(PKPROCESS Process);
 VOID KiSignalObject(PDISPATCHER_HEADER Header); /* set SignalState 1 and satisfy waiters */
 VOID KiWaitTest(PDISPATCHER_HEADER Header);     /* caller holds the dispatcher lock */
+NTSTATUS KiRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                       PLARGE_INTEGER Timeout, PLIST_ENTRY *Entry);
+ULONG KiRemoveQueueMore(PRKQUEUE Queue, PLIST_ENTRY Entries[], ULONG Count);
 VOID KiAbandonMutants(PKTHREAD Thread);
 VOID KiWakeForTermination(PKTHREAD Thread);
 VOID KiApplyHostPriority(PKTHREAD Thread);

@@ -26,6 +26,9 @@ static BOOLEAN KiIsSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
 {
     if (Header->Type == MutantObject)
         return Header->SignalState > 0 || ((PKMUTANT)Header)->OwnerThread == Thread;
+    /* A run-down queue ends every wait on it, as abandoned (its Signalling byte is Abandoned). */
+    if (Header->Type == QueueObject)
+        return Header->SignalState > 0 || Header->Signalling;
     return Header->SignalState > 0;
 }
 
@@ -38,6 +41,12 @@ static BOOLEAN KiConsume(PDISPATCHER_HEADER Header, PKTHREAD Thread)
         Header->SignalState = 0;
         return FALSE;
     case SemaphoreObject:
+        Header->SignalState--;
+        return FALSE;
+    case QueueObject:
+        /* The waiter claims one entry and takes it off the list after its wait (kequeue.c). */
+        if (Header->Signalling)
+            return TRUE;
         Header->SignalState--;
         return FALSE;
     case MutantObject: {
@@ -211,7 +220,14 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
             Block->WaitKey = (USHORT)i;
             Block->WaitType = (UCHAR)WaitType;
             Block->BlockState = 1;
-            InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
+            /* A queue serves its waiters last in, first out, so that the thread that ran last
+             * (its cache warm) takes the next entry; other objects serve theirs in order. */
+            if (((PDISPATCHER_HEADER)Object[i])->Type == QueueObject)
+                InsertHeadList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead,
+                               &Block->WaitListEntry);
+            else
+                InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead,
+                               &Block->WaitListEntry);
         }
         Thread->Waiting = TRUE;
         Thread->WaitMode = WaitMode;
