@@ -95,6 +95,20 @@ static VOID TestRundown(VOID)
     CHECK(ThreadResult == (PLIST_ENTRY)(LONG_PTR)STATUS_ABANDONED);
 }
 
+/* The port's type is an object in \ObjectTypes, of the type "Type". */
+static VOID TestType(VOID)
+{
+    UNICODE_STRING Name = RTL_CONSTANT_STRING(L"\\ObjectTypes\\IoCompletion");
+    PVOID Type = NULL;
+    CHECK_STATUS(ObReferenceObjectByName(&Name, OBJ_CASE_INSENSITIVE, NULL, 0, NULL, KernelMode,
+                                         NULL, &Type),
+                 STATUS_SUCCESS);
+    if (Type != NULL) {
+        CHECK(ObGetObjectType(Type) == ObGetObjectType(*ExEventObjectType));
+        ObDereferenceObject(Type);
+    }
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -102,5 +116,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KMT_RUN("kmtest_queue", TestOrder());
     KMT_RUN("kmtest_queue", TestWaiter());
     KMT_RUN("kmtest_queue", TestRundown());
+    KMT_RUN("kmtest_queue", TestType());
     return KmtFinish("kmtest_queue");
 }

@@ -504,6 +504,43 @@ static VOID TestManyThreads(VOID)
     CloseHandle(StressPort);
 }
 
+/* A named port: NtCreateIoCompletion with a name, NtOpenIoCompletion by it; a name of another
+ * type is STATUS_OBJECT_TYPE_MISMATCH. */
+static VOID TestNamed(VOID)
+{
+    UNICODE_STRING Name = RTL_CONSTANT_STRING(L"\\BaseNamedObjects\\NtkTestPort");
+    UNICODE_STRING EventName = RTL_CONSTANT_STRING(L"\\BaseNamedObjects\\NtkPortEvent");
+    OBJECT_ATTRIBUTES Attributes;
+    HANDLE Port = NULL, Opened = NULL, Other = NULL;
+    HANDLE Event = CreateEventW(NULL, TRUE, FALSE, L"NtkPortEvent");
+    DWORD Bytes;
+    ULONG_PTR Key;
+    LPOVERLAPPED Got;
+
+    InitializeObjectAttributes(&Attributes, &Name, 0, NULL, NULL);
+    CHECK_STATUS(NtCreateIoCompletion(&Port, IO_COMPLETION_ALL_ACCESS, &Attributes, 2),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtOpenIoCompletion(&Opened, IO_COMPLETION_ALL_ACCESS, &Attributes),
+                 STATUS_SUCCESS);
+    CHECK(PostQueuedCompletionStatus(Port, 8, 0x0A, NULL));
+    CHECK(GetQueuedCompletionStatus(Opened, &Bytes, &Key, &Got, 0));
+    CHECK_EQ(Key, 0x0A);
+    CHECK_EQ(Bytes, 8);
+    /* Query access alone does not allow removing or posting. */
+    CHECK_STATUS(NtOpenIoCompletion(&Other, IO_COMPLETION_QUERY_STATE, &Attributes),
+                 STATUS_SUCCESS);
+    SetLastError(0);
+    CHECK(!PostQueuedCompletionStatus(Other, 0, 0, NULL));
+    CHECK_EQ(GetLastError(), ERROR_ACCESS_DENIED);
+    NtClose(Other);
+    InitializeObjectAttributes(&Attributes, &EventName, 0, NULL, NULL);
+    CHECK_STATUS(NtOpenIoCompletion(&Other, IO_COMPLETION_ALL_ACCESS, &Attributes),
+                 STATUS_OBJECT_TYPE_MISMATCH);
+    NtClose(Opened);
+    NtClose(Port);
+    CloseHandle(Event);
+}
+
 /* OVERLAPPED and OVERLAPPED_ENTRY as Windows x64 lays them out (winbase.h/minwinbase.h); the
  * kernel structures are checked in tests/unit/test_layout.c, which cannot include windows.h. */
 static VOID TestLayout(VOID)
@@ -527,6 +564,7 @@ int main(void)
 {
     TestLayout();
     TestCreate();
+    TestNamed();
     TestPostAndRemove();
     TestAlertable();
     TestBadHandles();
