@@ -89,7 +89,7 @@ PLIST_ENTRY KeRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode, PLARGE_INTEG
     PLIST_ENTRY Entry;
     NTSTATUS Status = KiRemoveQueue(Queue, WaitMode, FALSE, Timeout, &Entry);
     /* The documented failure returns are the status itself cast to the pointer. */
-    return NT_SUCCESS(Status) && Status == STATUS_SUCCESS ? Entry : (PLIST_ENTRY)(LONG_PTR)Status;
+    return Status == STATUS_SUCCESS ? Entry : (PLIST_ENTRY)(LONG_PTR)Status;
 }
 
 LONG KeReadStateQueue(PRKQUEUE Queue)
