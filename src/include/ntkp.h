@@ -69,6 +69,11 @@ typedef struct _KTHREAD {
     BOOLEAN ApcQueueable;
     BOOLEAN Alerted[2];
     BOOLEAN DeliveringApcs;
+    /* The queue (completion port) the thread last removed from: counted in its CurrentCount
+     * while the thread runs, not while it waits (kequeue.c). Guarded by the dispatcher lock. */
+    struct _KQUEUE *Queue;
+    LIST_ENTRY QueueListEntry;   /* in KQUEUE.ThreadListHead */
+    BOOLEAN QueueActive;         /* counted in Queue->CurrentCount */
     /* Host thread. */
     pthread_t HostThread;
     pid_t LinuxTid;
@@ -114,6 +119,9 @@ VOID KiWaitTest(PDISPATCHER_HEADER Header);     /* caller holds the dispatcher l
 NTSTATUS KiRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
                        PLARGE_INTEGER Timeout, PLIST_ENTRY *Entry);
 ULONG KiRemoveQueueMore(PRKQUEUE Queue, PLIST_ENTRY Entries[], ULONG Count);
+BOOLEAN KiQueueReleaseForWait(PKTHREAD Thread, ULONG Count, PVOID Object[]); /* lock held */
+VOID KiQueueResumeAfterWait(PKTHREAD Thread, PRKQUEUE Queue);                /* lock held */
+VOID KiRundownThreadQueue(PKTHREAD Thread);
 VOID KiAbandonMutants(PKTHREAD Thread);
 VOID KiWakeForTermination(PKTHREAD Thread);
 VOID KiApplyHostPriority(PKTHREAD Thread);

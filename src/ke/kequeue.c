@@ -4,9 +4,11 @@
  * the list's head, which exists because claims never outnumber entries. Waiters are served
  * LIFO (kewait.c links a queue's wait blocks at the head).
  *
- * MaximumCount, the concurrency value, is recorded but not enforced: ntk does not track when a
- * thread that took an entry blocks elsewhere, so every waiter may be woken while entries
- * remain. */
+ * Concurrency: a thread that removes from a queue is associated with it (KTHREAD.Queue, on the
+ * queue's ThreadListHead). CurrentCount counts the associated threads that are running: not
+ * those waiting on the queue, nor those blocked in any other wait (kewait.c releases the place
+ * when the thread blocks and takes it back when it wakes, possibly exceeding MaximumCount for
+ * a while, as on Windows). A waiter is woken only while CurrentCount < MaximumCount. */
 #include "ntkp.h"
 #include "../vf/vfddi.h"
 
@@ -68,19 +70,92 @@ ULONG KiRemoveQueueMore(PRKQUEUE Queue, PLIST_ENTRY Entries[], ULONG Count)
     return Taken;
 }
 
+/* Dispatcher lock held: the thread leaves its queue; a running thread's place goes to a
+ * waiter. */
+static VOID KiDisassociate(PKTHREAD Thread)
+{
+    PRKQUEUE Queue = Thread->Queue;
+    RemoveEntryList(&Thread->QueueListEntry);
+    InitializeListHead(&Thread->QueueListEntry);
+    Thread->Queue = NULL;
+    if (Thread->QueueActive) {
+        Thread->QueueActive = FALSE;
+        Queue->CurrentCount--;
+        KiWaitTest(&Queue->Header);
+    }
+}
+
+/* Dispatcher lock held, the thread about to block in a wait: a thread running for a queue,
+ * unless it waits on that queue, gives its place up (which may wake a waiter). TRUE if so. */
+BOOLEAN KiQueueReleaseForWait(PKTHREAD Thread, ULONG Count, PVOID Object[])
+{
+    PRKQUEUE Queue = Thread->Queue;
+    ULONG i;
+    if (!Thread->QueueActive)
+        return FALSE;
+    for (i = 0; i < Count; i++)
+        if (Object[i] == Queue)
+            return FALSE;
+    Thread->QueueActive = FALSE;
+    Queue->CurrentCount--;
+    KiWaitTest(&Queue->Header);
+    return TRUE;
+}
+
+/* Dispatcher lock held, the wait over: the thread runs for its queue again, unless it left
+ * the queue meanwhile (run down). */
+VOID KiQueueResumeAfterWait(PKTHREAD Thread, PRKQUEUE Queue)
+{
+    if (Thread->Queue == Queue && !Thread->QueueActive) {
+        Thread->QueueActive = TRUE;
+        Queue->CurrentCount++;
+    }
+}
+
+/* The thread exits: it leaves its queue. */
+VOID KiRundownThreadQueue(PKTHREAD Thread)
+{
+    KIRQL Irql = KfRaiseIrql(DISPATCH_LEVEL);
+    KiAcquireDispatcherLock();
+    if (Thread->Queue != NULL)
+        KiDisassociate(Thread);
+    KiReleaseDispatcherLock();
+    KeLowerIrql(Irql);
+}
+
 /* Waits for an entry: STATUS_SUCCESS with *Entry, or the wait's status (STATUS_TIMEOUT,
- * STATUS_USER_APC, STATUS_ALERTED, STATUS_ABANDONED_WAIT_0 once the queue is run down). */
+ * STATUS_USER_APC, STATUS_ALERTED, STATUS_ABANDONED_WAIT_0 once the queue is run down). The
+ * thread's previous entry is done: its place is given up while it waits (a satisfied wait
+ * takes it again, kewait.c), and a thread of another queue moves to this one. */
 NTSTATUS KiRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
                        PLARGE_INTEGER Timeout, PLIST_ENTRY *Entry)
 {
-    NTSTATUS Status = KeWaitForSingleObject(Queue, WrQueue, WaitMode, Alertable, Timeout);
-    *Entry = NULL;
-    if (Status != STATUS_WAIT_0)
-        return Status;
+    PKTHREAD Thread = KeGetCurrentThread();
+    NTSTATUS Status;
+
     KiAcquireDispatcherLock();
-    *Entry = RemoveHeadList(&Queue->EntryListHead);
+    if (Thread->Queue == Queue) {
+        if (Thread->QueueActive) {
+            Thread->QueueActive = FALSE;
+            Queue->CurrentCount--;
+        }
+    } else if (!Queue->Header.Signalling) {
+        if (Thread->Queue != NULL)
+            KiDisassociate(Thread);
+        Thread->Queue = Queue;
+        InsertTailList(&Queue->ThreadListHead, &Thread->QueueListEntry);
+    }
     KiReleaseDispatcherLock();
-    return STATUS_SUCCESS;
+
+    Status = KeWaitForSingleObject(Queue, WrQueue, WaitMode, Alertable, Timeout);
+    *Entry = NULL;
+    KiAcquireDispatcherLock();
+    if (Status == STATUS_WAIT_0)
+        *Entry = RemoveHeadList(&Queue->EntryListHead);
+    else
+        KiQueueResumeAfterWait(Thread, Queue); /* no entry, but it runs for the queue again */
+    KiReleaseDispatcherLock();
+    return Status == STATUS_WAIT_0 ? STATUS_SUCCESS : Status;
 }
 
 PLIST_ENTRY KeRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode, PLARGE_INTEGER Timeout)
@@ -107,6 +182,13 @@ PLIST_ENTRY KeRundownQueue(PRKQUEUE Queue)
     KIRQL Irql = KfRaiseIrql(DISPATCH_LEVEL);
     KiAcquireDispatcherLock();
     Queue->Header.Signalling = TRUE;
+    /* Its threads leave it (they may outlive it). */
+    while (!IsListEmpty(&Queue->ThreadListHead)) {
+        PKTHREAD Thread = CONTAINING_RECORD(Queue->ThreadListHead.Flink, KTHREAD, QueueListEntry);
+        Thread->QueueActive = FALSE;
+        KiDisassociate(Thread);
+    }
+    Queue->CurrentCount = 0;
     while (!IsListEmpty(&Queue->Header.WaitListHead)) {
         PKWAIT_BLOCK Block =
             CONTAINING_RECORD(Queue->Header.WaitListHead.Flink, KWAIT_BLOCK, WaitListEntry);

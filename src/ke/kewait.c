@@ -28,7 +28,9 @@ static BOOLEAN KiIsSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
         return Header->SignalState > 0 || ((PKMUTANT)Header)->OwnerThread == Thread;
     /* A run-down queue ends every wait on it, as abandoned (its Signalling byte is Abandoned). */
     if (Header->Type == QueueObject)
-        return Header->SignalState > 0 || Header->Signalling;
+        return (Header->SignalState > 0 &&
+                ((PKQUEUE)Header)->CurrentCount < ((PKQUEUE)Header)->MaximumCount) ||
+               Header->Signalling;
     return Header->SignalState > 0;
 }
 
@@ -44,10 +46,15 @@ static BOOLEAN KiConsume(PDISPATCHER_HEADER Header, PKTHREAD Thread)
         Header->SignalState--;
         return FALSE;
     case QueueObject:
-        /* The waiter claims one entry and takes it off the list after its wait (kequeue.c). */
+        /* The waiter claims one entry and takes it off the list after its wait (kequeue.c);
+         * it now runs for the queue, so it counts against its concurrency. */
         if (Header->Signalling)
             return TRUE;
         Header->SignalState--;
+        if (Thread->Queue == (PKQUEUE)Header && !Thread->QueueActive) {
+            ((PKQUEUE)Header)->CurrentCount++;
+            Thread->QueueActive = TRUE;
+        }
         return FALSE;
     case MutantObject: {
         PKMUTANT Mutant = (PKMUTANT)Header;
@@ -92,6 +99,10 @@ VOID KiWaitTest(PDISPATCHER_HEADER Header)
     PLIST_ENTRY Entry = Header->WaitListHead.Flink;
     while (Entry != &Header->WaitListHead && Header->SignalState > 0) {
         PKWAIT_BLOCK Block = CONTAINING_RECORD(Entry, KWAIT_BLOCK, WaitListEntry);
+        /* A queue wakes no more threads than its concurrency allows to run. */
+        if (Header->Type == QueueObject &&
+            ((PKQUEUE)Header)->CurrentCount >= ((PKQUEUE)Header)->MaximumCount)
+            break;
         PKTHREAD Thread = Block->Thread;
         Entry = Entry->Flink;
         if (Block->WaitType == WaitAny) {
@@ -175,6 +186,7 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
 {
     ULONGLONG Due = 0;
     NTSTATUS Status;
+    PKQUEUE Queue;
     ULONG i;
 
     if (Timeout != NULL && Timeout->QuadPart != 0)
@@ -240,10 +252,14 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
         for (i = 0; i < Count && Thread->Waiting; i++)
             if (((PDISPATCHER_HEADER)Object[i])->SignalState > 0)
                 KiWaitTest(Object[i]);
+        Queue = NULL;
         if (Thread->Waiting) {
             if (Due != 0)
                 KiArmWaitTimer(Thread, Due);
             KiMarkIdle(Thread);
+            /* A thread that runs for a queue gives its place up while it blocks. */
+            if (Thread->Queue != NULL && KiQueueReleaseForWait(Thread, Count, Object))
+                Queue = Thread->Queue;
         }
         while (Thread->Waiting) {
             KiReleaseDispatcherLock();
@@ -251,6 +267,8 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
                 syscall(SYS_futex, &Thread->WaitFutex, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
             KiAcquireDispatcherLock();
         }
+        if (Queue != NULL)
+            KiQueueResumeAfterWait(Thread, Queue);
         Status = Thread->WaitStatus;
         KiReleaseDispatcherLock();
         KdpNoteProgress();

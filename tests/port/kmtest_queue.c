@@ -1,7 +1,7 @@
 /* The queue object DDIs (ntifs.h): KeInitializeQueue, KeInsertQueue, KeInsertHeadQueue,
  * KeRemoveQueue, KeReadStateQueue, KeRundownQueue, their documented returns, a waiter woken by
- * an insertion, an insertion at DISPATCH_LEVEL, and a run-down releasing a waiter with
- * STATUS_ABANDONED. Runs in DriverEntry. */
+ * an insertion, an insertion at DISPATCH_LEVEL, a run-down releasing a waiter with
+ * STATUS_ABANDONED, the concurrency value. Runs in DriverEntry. */
 #include "../ke/kmtest_ke.h"
 
 typedef struct _ENTRY {
@@ -49,6 +49,9 @@ static VOID TestOrder(VOID)
     CHECK_EQ(KeInsertQueue(&Queue, &A.Link), 0);
     CHECK(KeRemoveQueue(&Queue, KernelMode, &Zero) == &A.Link);
     KeLowerIrql(Irql);
+    /* This thread is associated with the queue now: the run-down ends that before the storage
+     * is initialized again. */
+    CHECK(KeRundownQueue(&Queue) == NULL);
 }
 
 static VOID TestWaiter(VOID)
@@ -63,6 +66,7 @@ static VOID TestWaiter(VOID)
     KmtJoinThread(Thread);
     CHECK(ThreadResult == &A.Link);
     CHECK_EQ(KeReadStateQueue(&Queue), 0);
+    CHECK(KeRundownQueue(&Queue) == NULL);
 }
 
 static VOID TestRundown(VOID)
@@ -95,6 +99,48 @@ static VOID TestRundown(VOID)
     CHECK(ThreadResult == (PLIST_ENTRY)(LONG_PTR)STATUS_ABANDONED);
 }
 
+static volatile LONG HoldRelease, Holding;
+
+/* Takes an entry, then runs (spins, no wait) until released, then exits while counted. */
+static VOID RemoveAndHold(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    ThreadResult = KeRemoveQueue(&Queue, KernelMode, NULL);
+    InterlockedExchange(&Holding, 1);
+    while (InterlockedCompareExchange(&HoldRelease, 0, 0) == 0)
+        YieldProcessor();
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+/* A queue of concurrency 1: while a thread runs for it, another finds no entry it may take;
+ * the running thread's exit frees its place. */
+static VOID TestConcurrency(VOID)
+{
+    ENTRY A = { .Value = 7 }, B = { .Value = 8 };
+    LARGE_INTEGER Zero = { .QuadPart = 0 };
+    PKTHREAD Thread;
+
+    KeInitializeQueue(&Queue, 1);
+    CHECK_EQ(Queue.MaximumCount, 1);
+    KeInsertQueue(&Queue, &A.Link);
+    Thread = KmtStartThread(RemoveAndHold, NULL);
+    while (InterlockedCompareExchange(&Holding, 0, 0) == 0)
+        YieldProcessor();
+    CHECK(ThreadResult == &A.Link);
+    CHECK_EQ(Queue.CurrentCount, 1);
+    KeInsertQueue(&Queue, &B.Link);
+    CHECK(KeRemoveQueue(&Queue, KernelMode, &Zero) == (PLIST_ENTRY)(LONG_PTR)STATUS_TIMEOUT);
+    CHECK_EQ(KeReadStateQueue(&Queue), 1);
+    InterlockedExchange(&HoldRelease, 1);
+    KmtJoinThread(Thread);
+    /* This thread's failed removal left it associated and running for the queue; the exited
+     * thread's place is free, so this thread, done with nothing, takes B. */
+    CHECK(KeRemoveQueue(&Queue, KernelMode, &Zero) == &B.Link);
+    CHECK_EQ(Queue.CurrentCount, 1);
+    CHECK(KeRundownQueue(&Queue) == NULL);
+    CHECK_EQ(Queue.CurrentCount, 0);
+}
+
 /* The port's type is an object in \ObjectTypes, of the type "Type". */
 static VOID TestType(VOID)
 {
@@ -116,6 +162,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KMT_RUN("kmtest_queue", TestOrder());
     KMT_RUN("kmtest_queue", TestWaiter());
     KMT_RUN("kmtest_queue", TestRundown());
+    KMT_RUN("kmtest_queue", TestConcurrency());
     KMT_RUN("kmtest_queue", TestType());
     return KmtFinish("kmtest_queue");
 }

@@ -1,5 +1,5 @@
-/* Threads waiting on a port: served last in, first out, and released with
- * ERROR_ABANDONED_WAIT_0 when the port's last handle is closed. Runs under --virtual-time,
+/* Threads waiting on a port: the concurrency value honoured, waiters served last in, first
+ * out, and released with ERROR_ABANDONED_WAIT_0 when the port's last handle is closed. Runs under --virtual-time,
  * where time moves only when every thread is blocked in a kernel wait: a Sleep in the main
  * thread returns only once every waiter is blocked in its wait, which makes "the waiters are
  * all waiting" an ordering fact rather than a guess.
@@ -60,12 +60,89 @@ static DWORD WINAPI Waiter(LPVOID Parameter)
     }
 }
 
+/* ---- The concurrency value ---- */
+
+static HANDLE ConcPort, ConcGo, ConcGot;
+static volatile LONG ConcStep;
+static DWORD ConcFirstError;
+static BOOL ConcFirstOk;
+static ULONG_PTR ConcKey;
+
+static DWORD WINAPI ConcWaiter(LPVOID Parameter)
+{
+    DWORD Bytes;
+    LPOVERLAPPED Ov;
+    UNREFERENCED_PARAMETER(Parameter);
+    /* Not yet associated with the port: this wait changes nothing there. */
+    WaitForSingleObject(ConcGo, INFINITE);
+    SetLastError(0);
+    ConcFirstOk = GetQueuedCompletionStatus(ConcPort, &Bytes, &ConcKey, &Ov, 0);
+    ConcFirstError = GetLastError();
+    __atomic_store_n(&ConcStep, 1, __ATOMIC_SEQ_CST);
+    if (GetQueuedCompletionStatus(ConcPort, &Bytes, &ConcKey, &Ov, INFINITE))
+        SetEvent(ConcGot);
+    /* Until the port is closed. */
+    GetQueuedCompletionStatus(ConcPort, &Bytes, &ConcKey, &Ov, INFINITE);
+    return GetLastError();
+}
+
+/* A port that lets one thread run: while the main thread runs for it (it removed a packet and
+ * has not blocked since), another thread finds no packet it may take, although one is queued;
+ * the main thread blocking gives its place to the waiter. */
+static VOID TestConcurrency(VOID)
+{
+    IO_COMPLETION_BASIC_INFORMATION Basic;
+    HANDLE Thread;
+    DWORD Bytes, Code = 0;
+    ULONG_PTR Key;
+    LPOVERLAPPED Ov;
+
+    ConcPort = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    ConcGo = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ConcGot = CreateEventW(NULL, TRUE, FALSE, NULL);
+    Thread = CreateThread(NULL, 0, ConcWaiter, NULL, 0, NULL);
+    CHECK(Thread != NULL);
+    CHECK(PostQueuedCompletionStatus(ConcPort, 0, 0xA, NULL));
+    CHECK(GetQueuedCompletionStatus(ConcPort, &Bytes, &Key, &Ov, 0));
+    CHECK_EQ(Key, 0xA);
+    /* From here until the wait below the main thread makes no kernel wait: it spins. */
+    CHECK(PostQueuedCompletionStatus(ConcPort, 0, 0xB, NULL));
+    SetEvent(ConcGo);
+    while (__atomic_load_n(&ConcStep, __ATOMIC_SEQ_CST) == 0)
+        ;
+    CHECK(!ConcFirstOk);
+    CHECK_EQ(ConcFirstError, WAIT_TIMEOUT);
+    CHECK_STATUS(NtQueryIoCompletion(ConcPort, IoCompletionBasicInformation, &Basic,
+                                     sizeof(Basic), NULL),
+                 STATUS_SUCCESS);
+    CHECK_EQ(Basic.Depth, 1);
+    /* The main thread, done with its packet, takes the next one itself. */
+    CHECK(GetQueuedCompletionStatus(ConcPort, &Bytes, &Key, &Ov, 0));
+    CHECK_EQ(Key, 0xB);
+    /* Blocking (on an event) lets the waiter take the next packet. */
+    CHECK(PostQueuedCompletionStatus(ConcPort, 0, 0xC, NULL));
+    CHECK_EQ(WaitForSingleObject(ConcGot, WAIT_BOUND_MS), WAIT_OBJECT_0);
+    CHECK_EQ(ConcKey, 0xC);
+    Barrier();
+    CHECK(CloseHandle(ConcPort));
+    CHECK_EQ(WaitForSingleObject(Thread, WAIT_BOUND_MS), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(Thread, &Code));
+    CHECK_EQ(Code, ERROR_ABANDONED_WAIT_0);
+    CloseHandle(Thread);
+    CloseHandle(ConcGo);
+    CloseHandle(ConcGot);
+}
+
 int main(void)
 {
     HANDLE Threads[WAITERS], Duplicate;
     ULONG i;
 
-    WaitPort = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    TestConcurrency();
+
+    /* As many running threads as there are waiters: the concurrency value does not hold any
+     * back here. */
+    WaitPort = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, WAITERS);
     CHECK(WaitPort != NULL);
     /* Waiters 1, 2, 3 start waiting in that order. */
     for (i = 0; i < WAITERS; i++) {
@@ -109,6 +186,6 @@ int main(void)
     CHECK_EQ(ExitRemoved[2], 0);
     for (i = 0; i < WAITERS; i++)
         CloseHandle(Threads[i]);
-    printf("portwait: LIFO and abandonment checked with %d waiters\n", WAITERS);
+    printf("portwait: concurrency, LIFO and abandonment checked with %d waiters\n", WAITERS);
     return NTK_TEST_SUMMARY();
 }
