@@ -254,12 +254,14 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
                 KiWaitTest(Object[i]);
         Queue = NULL;
         if (Thread->Waiting) {
+            /* A thread that runs for a queue gives its place up while it blocks; first, so
+             * that a waiter it wakes is busy before this thread counts as idle (under virtual
+             * time, the clock moves when no thread is busy). */
+            if (Thread->Queue != NULL && KiQueueReleaseForWait(Thread, Count, Object))
+                Queue = Thread->Queue;
             if (Due != 0)
                 KiArmWaitTimer(Thread, Due);
             KiMarkIdle(Thread);
-            /* A thread that runs for a queue gives its place up while it blocks. */
-            if (Thread->Queue != NULL && KiQueueReleaseForWait(Thread, Count, Object))
-                Queue = Thread->Queue;
         }
         while (Thread->Waiting) {
             KiReleaseDispatcherLock();
