@@ -17,9 +17,11 @@ static VOID StatWorkItem(PDEVICE_OBJECT DeviceObject, PVOID Context)
     UNREFERENCED_PARAMETER(DeviceObject);
     Irp->IoStatus.Status = (NTSTATUS)(ULONG_PTR)Irp->Tail.Overlay.DriverContext[1];
     Irp->IoStatus.Information = (ULONG_PTR)Irp->Tail.Overlay.DriverContext[2];
+    /* Counted down first: once the client learns of the completion, it is not outstanding
+     * (the unload waits for the work item itself). */
+    InterlockedDecrement(&StatOutstanding);
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
     IoFreeWorkItem(Item);
-    InterlockedDecrement(&StatOutstanding);
 }
 
 /* The output the driver may write for this request, and its length. */
