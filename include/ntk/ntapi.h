@@ -137,6 +137,62 @@ NTSYSCALLAPI NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Even
 NTSYSCALLAPI NTSTATUS NTAPI NtCancelIoFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
 NTSYSCALLAPI NTSTATUS NTAPI NtCancelIoFileEx(HANDLE FileHandle, PIO_STATUS_BLOCK IoRequestToCancel,
                                              PIO_STATUS_BLOCK IoStatusBlock);
+NTSYSCALLAPI NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle,
+                                                 PIO_STATUS_BLOCK IoStatusBlock,
+                                                 PVOID FileInformation, ULONG Length,
+                                                 FILE_INFORMATION_CLASS FileInformationClass);
+
+/* FileCompletionInformation: associates a file opened for asynchronous I/O with a port. */
+typedef struct _FILE_COMPLETION_INFORMATION {
+    HANDLE Port;
+    PVOID Key;
+} FILE_COMPLETION_INFORMATION, *PFILE_COMPLETION_INFORMATION;
+
+/* FileIoCompletionNotificationInformation (SetFileCompletionNotificationModes). */
+typedef struct _FILE_IO_COMPLETION_NOTIFICATION_INFORMATION {
+    ULONG Flags;
+} FILE_IO_COMPLETION_NOTIFICATION_INFORMATION, *PFILE_IO_COMPLETION_NOTIFICATION_INFORMATION;
+#ifndef FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+#define FILE_SKIP_COMPLETION_PORT_ON_SUCCESS 0x1
+#define FILE_SKIP_SET_EVENT_ON_HANDLE 0x2
+#define FILE_SKIP_SET_USER_EVENT_ON_FAST_IO 0x4
+#endif
+
+/* I/O completion ports. */
+#define IO_COMPLETION_QUERY_STATE 0x0001
+#define IO_COMPLETION_MODIFY_STATE 0x0002
+#define IO_COMPLETION_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+typedef struct _FILE_IO_COMPLETION_INFORMATION {
+    PVOID KeyContext;
+    PVOID ApcContext;
+    IO_STATUS_BLOCK IoStatusBlock;
+} FILE_IO_COMPLETION_INFORMATION, *PFILE_IO_COMPLETION_INFORMATION;
+typedef enum _IO_COMPLETION_INFORMATION_CLASS {
+    IoCompletionBasicInformation
+} IO_COMPLETION_INFORMATION_CLASS;
+typedef struct _IO_COMPLETION_BASIC_INFORMATION {
+    LONG Depth; /* packets queued */
+} IO_COMPLETION_BASIC_INFORMATION, *PIO_COMPLETION_BASIC_INFORMATION;
+NTSYSCALLAPI NTSTATUS NTAPI NtCreateIoCompletion(PHANDLE IoCompletionHandle,
+                                                 ACCESS_MASK DesiredAccess,
+                                                 POBJECT_ATTRIBUTES ObjectAttributes,
+                                                 ULONG Count);
+NTSYSCALLAPI NTSTATUS NTAPI NtOpenIoCompletion(PHANDLE IoCompletionHandle,
+                                               ACCESS_MASK DesiredAccess,
+                                               POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSCALLAPI NTSTATUS NTAPI NtSetIoCompletion(HANDLE IoCompletionHandle, PVOID KeyContext,
+                                              PVOID ApcContext, NTSTATUS IoStatus,
+                                              ULONG_PTR IoStatusInformation);
+NTSYSCALLAPI NTSTATUS NTAPI NtRemoveIoCompletion(HANDLE IoCompletionHandle, PVOID *KeyContext,
+                                                 PVOID *ApcContext,
+                                                 PIO_STATUS_BLOCK IoStatusBlock,
+                                                 PLARGE_INTEGER Timeout);
+NTSYSCALLAPI NTSTATUS NTAPI NtRemoveIoCompletionEx(
+    HANDLE IoCompletionHandle, PFILE_IO_COMPLETION_INFORMATION IoCompletionInformation,
+    ULONG Count, PULONG NumEntriesRemoved, PLARGE_INTEGER Timeout, BOOLEAN Alertable);
+NTSYSCALLAPI NTSTATUS NTAPI NtQueryIoCompletion(
+    HANDLE IoCompletionHandle, IO_COMPLETION_INFORMATION_CLASS IoCompletionInformationClass,
+    PVOID IoCompletionInformation, ULONG IoCompletionInformationLength, PULONG ResultLength);
 
 /* Objects and handles. */
 NTSYSCALLAPI NTSTATUS NTAPI NtClose(HANDLE Handle);

@@ -69,6 +69,12 @@ typedef struct _KTHREAD {
     BOOLEAN ApcQueueable;
     BOOLEAN Alerted[2];
     BOOLEAN DeliveringApcs;
+    /* The queue (completion port) the thread last removed from: counted in its CurrentCount
+     * while the thread runs, not while it waits (kequeue.c). Guarded by the dispatcher lock. */
+    struct _KQUEUE *Queue;
+    LIST_ENTRY QueueListEntry;   /* in KQUEUE.ThreadListHead */
+    BOOLEAN QueueActive;         /* counted in Queue->CurrentCount */
+    BOOLEAN QueueYielded;        /* gave its place up for the current wait */
     /* Host thread. */
     pthread_t HostThread;
     pid_t LinuxTid;
@@ -111,6 +117,12 @@ VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process);
 VOID KiInitializeProcess(PKPROCESS Process);
 VOID KiSignalObject(PDISPATCHER_HEADER Header); /* set SignalState 1 and satisfy waiters */
 VOID KiWaitTest(PDISPATCHER_HEADER Header);     /* caller holds the dispatcher lock */
+NTSTATUS KiRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                       PLARGE_INTEGER Timeout, PLIST_ENTRY *Entry);
+ULONG KiRemoveQueueMore(PRKQUEUE Queue, PLIST_ENTRY Entries[], ULONG Count);
+BOOLEAN KiQueueReleaseForWait(PKTHREAD Thread, ULONG Count, PVOID Object[]); /* lock held */
+VOID KiQueueResumeAfterWait(PKTHREAD Thread, PRKQUEUE Queue);                /* lock held */
+VOID KiRundownThreadQueue(PKTHREAD Thread);
 VOID KiAbandonMutants(PKTHREAD Thread);
 VOID KiWakeForTermination(PKTHREAD Thread);
 VOID KiApplyHostPriority(PKTHREAD Thread);

@@ -162,5 +162,7 @@ NTSTATUS IopInitialize(VOID)
         Status = ObCreateObjectType(&DeviceType, &IopDeviceObjectType);
     if (NT_SUCCESS(Status))
         Status = ObCreateObjectType(&DriverType, &IopDriverObjectType);
+    if (NT_SUCCESS(Status))
+        Status = IopInitializeCompletionType();
     return Status;
 }

@@ -73,6 +73,7 @@ VOID IopDeleteFile(PVOID Object)
     if (!(FileObject->Flags & FO_FILE_OPEN_CANCELLED))
         IopSendFileRequest(FileObject, IRP_MJ_CLOSE);
     InterlockedDecrement(&Device->ReferenceCount);
+    IopFreeCompletionContext(FileObject);
     if (FileObject->FileName.Buffer)
         ExFreePoolWithTag(FileObject->FileName.Buffer, IOP_TAG_FILE_NAME);
     ObfDereferenceObject(Device);

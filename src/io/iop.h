@@ -33,9 +33,18 @@ typedef struct _IOP_IRP_CONTEXT {
      * Tail.Apc while the IRP is completing, and the IRP is still on its thread's list then. */
     PFILE_OBJECT FileObject;
     PIO_WORKITEM Detached; /* outlived its thread: the work item that finishes it (iocancel.c) */
+    PVOID CompletionPacket; /* its file has a port and it has an APC context (iocomplete.c) */
 } IOP_IRP_CONTEXT, *PIOP_IRP_CONTEXT;
 
 extern POBJECT_TYPE IopDeviceObjectType, IopDriverObjectType, IopFileObjectType;
+extern POBJECT_TYPE IoCompletionObjectType;
+
+/* Completion ports (iocomplete.c). */
+NTSTATUS IopInitializeCompletionType(VOID);
+PVOID IopAllocateCompletionPacket(PVOID ApcContext);
+VOID IopFreeCompletionPacket(PVOID Packet);
+VOID IopQueueCompletionPacket(PFILE_OBJECT FileObject, PVOID Packet, PIO_STATUS_BLOCK IoStatus);
+VOID IopFreeCompletionContext(PFILE_OBJECT FileObject);
 extern pthread_mutex_t IopDatabaseLock;
 
 NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp);

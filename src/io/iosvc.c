@@ -126,8 +126,9 @@ typedef struct _IOP_REQUEST {
 } IOP_REQUEST;
 
 static NTSTATUS IopBeginRequest(HANDLE FileHandle, ACCESS_MASK Access, HANDLE Event,
-                                PIO_APC_ROUTINE ApcRoutine, PIO_STATUS_BLOCK IoStatusBlock,
-                                KPROCESSOR_MODE Mode, IOP_REQUEST *Request)
+                                PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                PIO_STATUS_BLOCK IoStatusBlock, KPROCESSOR_MODE Mode,
+                                IOP_REQUEST *Request)
 {
     NTSTATUS Status;
     memset(Request, 0, sizeof(*Request));
@@ -169,8 +170,22 @@ static NTSTATUS IopBeginRequest(HANDLE FileHandle, ACCESS_MASK Access, HANDLE Ev
         Status = STATUS_INSUFFICIENT_RESOURCES;
         goto fail;
     }
-    if (Request->Synchronous)
-        KeClearEvent(&Request->FileObject->Event);
+    /* The file object's event signals this request's completion (GetOverlappedResult waits
+     * on the handle of a request without an event). */
+    KeClearEvent(&Request->FileObject->Event);
+    /* A request with an APC context on a file with a port completes to the port; its packet
+     * is allocated now so that the completion cannot fail. */
+    if (ApcContext != NULL && Request->FileObject->CompletionContext != NULL) {
+        Request->Context->CompletionPacket = IopAllocateCompletionPacket(ApcContext);
+        if (Request->Context->CompletionPacket == NULL) {
+            IoFreeIrp(Request->Irp);
+            if (Request->Synchronous)
+                IopReleaseFileObjectLock(Request->FileObject);
+            Status = STATUS_INSUFFICIENT_RESOURCES;
+            goto fail;
+        }
+    }
+    Request->Irp->Overlay.AsynchronousParameters.UserApcContext = ApcContext;
     Request->Irp->Tail.Overlay.OriginalFileObject = Request->FileObject;
     Request->Irp->Tail.Overlay.Thread = PsGetCurrentThread();
     Request->Irp->RequestorMode = Mode;
@@ -202,6 +217,8 @@ static NTSTATUS IopAbortRequest(IOP_REQUEST *Request, NTSTATUS Status)
         ExFreePool(Irp->AssociatedIrp.SystemBuffer);
     if (Irp->MdlAddress)
         IopFreeIrpMdls(Irp);
+    if (Request->Context->CompletionPacket)
+        IopFreeCompletionPacket(Request->Context->CompletionPacket);
     IoFreeIrp(Irp);
     if (Request->Synchronous)
         IopReleaseFileObjectLock(Request->FileObject);
@@ -273,9 +290,8 @@ NTSTATUS IopReadWrite(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutin
         if (Key)
             KeyValue = *Key;
     }
-    UNREFERENCED_PARAMETER(ApcContext);
     Status = IopBeginRequest(FileHandle, Read ? FILE_READ_DATA : FILE_WRITE_DATA, Event,
-                             ApcRoutine, IoStatusBlock, Mode, &Request);
+                             ApcRoutine, ApcContext, IoStatusBlock, Mode, &Request);
     if (!NT_SUCCESS(Status))
         return Status;
     Irp = Request.Irp;
@@ -380,7 +396,6 @@ NTSTATUS IopDeviceIoControl(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE Apc
     PIRP Irp;
     NTSTATUS Status;
 
-    UNREFERENCED_PARAMETER(ApcContext);
     if (Mode == UserMode && Method != METHOD_NEITHER) {
         Status = MmpProbeUserRange(InputBuffer, InputBufferLength, 1);
         if (NT_SUCCESS(Status))
@@ -392,7 +407,7 @@ NTSTATUS IopDeviceIoControl(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE Apc
             return Status;
     }
     Status = IopBeginRequest(FileHandle, IopControlCodeAccess(IoControlCode), Event, ApcRoutine,
-                             IoStatusBlock, Mode, &Request);
+                             ApcContext, IoStatusBlock, Mode, &Request);
     if (!NT_SUCCESS(Status))
         return Status;
     Irp = Request.Irp;

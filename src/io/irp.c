@@ -339,8 +339,22 @@ static VOID IopFinishRequest(PIRP Irp, PFILE_OBJECT FileObject, PETHREAD Thread)
             FileObject->FinalStatus = Status;
         if (Irp->UserEvent)
             KeSetEvent(Irp->UserEvent, 0, FALSE);
-        if (FileObject && !(Irp->Flags & (IRP_CREATE_OPERATION | IRP_CLOSE_OPERATION)))
+        /* FILE_SKIP_SET_EVENT_ON_HANDLE: an asynchronous request leaves the file's event. */
+        if (FileObject && !(Irp->Flags & (IRP_CREATE_OPERATION | IRP_CLOSE_OPERATION)) &&
+            !((FileObject->Flags & FO_SKIP_SET_EVENT) && !(Irp->Flags & IRP_SYNCHRONOUS_API)))
             KeSetEvent(&FileObject->Event, 0, FALSE);
+        /* To the file's port, unless FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and the request
+         * succeeded without pending (its caller learnt the result from the return value). */
+        if (Context && Context->CompletionPacket &&
+            !((FileObject->Flags & FO_SKIP_COMPLETION_PORT) && !Irp->PendingReturned &&
+              NT_SUCCESS(Status))) {
+            IopQueueCompletionPacket(FileObject, Context->CompletionPacket, &Irp->IoStatus);
+            Context->CompletionPacket = NULL;
+        }
+    }
+    if (Context && Context->CompletionPacket) {
+        IopFreeCompletionPacket(Context->CompletionPacket);
+        Context->CompletionPacket = NULL;
     }
     if (Irp->UserEvent && (Irp->AllocationFlags & IOP_IRP_USER_EVENT_REFERENCED))
         ObfDereferenceObject(Irp->UserEvent);

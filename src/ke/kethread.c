@@ -51,6 +51,8 @@ VOID KiInitializeThread(PKTHREAD Thread, PKPROCESS Process)
     InitializeListHead(&Thread->ApcListHead[KernelMode]);
     InitializeListHead(&Thread->ApcListHead[UserMode]);
     Thread->ApcQueueable = TRUE;
+    Thread->Queue = NULL;
+    InitializeListHead(&Thread->QueueListEntry);
 }
 
 PKTHREAD KeGetCurrentThread(VOID)

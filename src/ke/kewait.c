@@ -40,6 +40,11 @@ static BOOLEAN KiIsSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
 {
     if (Header->Type == MutantObject)
         return Header->SignalState > 0 || ((PKMUTANT)Header)->OwnerThread == Thread;
+    /* A run-down queue ends every wait on it, as abandoned (its Signalling byte is Abandoned). */
+    if (Header->Type == QueueObject)
+        return (Header->SignalState > 0 &&
+                ((PKQUEUE)Header)->CurrentCount < ((PKQUEUE)Header)->MaximumCount) ||
+               Header->Signalling;
     return Header->SignalState > 0;
 }
 
@@ -53,6 +58,17 @@ static BOOLEAN KiConsume(PDISPATCHER_HEADER Header, PKTHREAD Thread)
         return FALSE;
     case SemaphoreObject:
         Header->SignalState--;
+        return FALSE;
+    case QueueObject:
+        /* The waiter claims one entry and takes it off the list after its wait (kequeue.c);
+         * it now runs for the queue, so it counts against its concurrency. */
+        if (Header->Signalling)
+            return TRUE;
+        Header->SignalState--;
+        if (Thread->Queue == (PKQUEUE)Header && !Thread->QueueActive) {
+            ((PKQUEUE)Header)->CurrentCount++;
+            Thread->QueueActive = TRUE;
+        }
         return FALSE;
     case MutantObject: {
         PKMUTANT Mutant = (PKMUTANT)Header;
@@ -90,6 +106,13 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status)
     Thread->WaitCount = 0;
     Thread->Waiting = FALSE;
     Thread->WaitStatus = Status;
+    /* A thread that gave its queue's place up for this wait runs for the queue again from
+     * now, counted before it is woken, as NT counts a readied thread. */
+    if (Thread->QueueYielded) {
+        Thread->QueueYielded = FALSE;
+        if (Thread->Queue != NULL)
+            KiQueueResumeAfterWait(Thread, Thread->Queue);
+    }
     KiMarkBusy(Thread);
     KiFutexWake(&Thread->WaitFutex);
 }
@@ -100,6 +123,10 @@ VOID KiWaitTest(PDISPATCHER_HEADER Header)
     PLIST_ENTRY Entry = Header->WaitListHead.Flink;
     while (Entry != &Header->WaitListHead && Header->SignalState > 0) {
         PKWAIT_BLOCK Block = CONTAINING_RECORD(Entry, KWAIT_BLOCK, WaitListEntry);
+        /* A queue wakes no more threads than its concurrency allows to run. */
+        if (Header->Type == QueueObject &&
+            ((PKQUEUE)Header)->CurrentCount >= ((PKQUEUE)Header)->MaximumCount)
+            break;
         PKTHREAD Thread = Block->Thread;
         Entry = Entry->Flink;
         if (Block->WaitType == WaitAny) {
@@ -228,7 +255,14 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
             Block->WaitKey = (USHORT)i;
             Block->WaitType = (UCHAR)WaitType;
             Block->BlockState = 1;
-            InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
+            /* A queue serves its waiters last in, first out, so that the thread that ran last
+             * (its cache warm) takes the next entry; other objects serve theirs in order. */
+            if (((PDISPATCHER_HEADER)Object[i])->Type == QueueObject)
+                InsertHeadList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead,
+                               &Block->WaitListEntry);
+            else
+                InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead,
+                               &Block->WaitListEntry);
         }
         Thread->Waiting = TRUE;
         Thread->WaitMode = WaitMode;
@@ -242,6 +276,11 @@ static NTSTATUS KiWait(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE W
             if (((PDISPATCHER_HEADER)Object[i])->SignalState > 0)
                 KiWaitTest(Object[i]);
         if (Thread->Waiting) {
+            /* A thread that runs for a queue gives its place up while it blocks; first, so
+             * that a waiter it wakes is busy before this thread counts as idle (under virtual
+             * time, the clock moves when no thread is busy). KiUnwaitThread gives it back. */
+            if (Thread->Queue != NULL)
+                KiQueueReleaseForWait(Thread, Count, Object);
             if (Due != 0)
                 KiArmWaitTimer(Thread, Due);
             KiMarkIdle(Thread);

@@ -118,6 +118,7 @@ static VOID PspThreadRundown(PETHREAD Thread)
      * before anything else here could deliver one (see IopCancelThreadIo). */
     IopCancelThreadIo(Thread);
     KiAbandonMutants(&Thread->Tcb);
+    KiRundownThreadQueue(&Thread->Tcb);
     KiRundownApcs(&Thread->Tcb);
     Thread->Terminated = TRUE;
     /* No user code runs on this thread again; its TEB goes now, not with the last reference. */

@@ -292,21 +292,28 @@ WINBASEAPI BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LP
     return FALSE;
 }
 
-WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
-                                           LPDWORD lpNumberOfBytesTransferred, BOOL bWait)
+/* The request signals its event, or the file object when it has none. A zero timeout only
+ * looks; a timeout that elapses is WAIT_TIMEOUT, an APC that ran is WAIT_IO_COMPLETION. */
+WINBASEAPI BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOverlapped,
+                                             LPDWORD lpNumberOfBytesTransferred,
+                                             DWORD dwMilliseconds, BOOL bAlertable)
 {
     NTSTATUS Status = (NTSTATUS)lpOverlapped->Internal;
 
     if (Status == STATUS_PENDING) {
-        if (!bWait) {
+        HANDLE Event = BasepOverlappedEvent(lpOverlapped);
+        DWORD Wait;
+        if (dwMilliseconds == 0) {
             SetLastError(ERROR_IO_INCOMPLETE);
             return FALSE;
         }
-        /* The request signals its event, or the file object when it has none. */
-        if (WaitForSingleObject(lpOverlapped->hEvent != NULL ? BasepOverlappedEvent(lpOverlapped)
-                                                             : hFile,
-                                INFINITE) == WAIT_FAILED)
+        Wait = WaitForSingleObjectEx(Event != NULL ? Event : hFile, dwMilliseconds, bAlertable);
+        if (Wait == WAIT_FAILED)
             return FALSE;
+        if (Wait == WAIT_TIMEOUT || Wait == WAIT_IO_COMPLETION) {
+            SetLastError(Wait);
+            return FALSE;
+        }
         Status = (NTSTATUS)lpOverlapped->Internal;
         /* Someone else set the event before the request completed. */
         if (Status == STATUS_PENDING) {
@@ -319,6 +326,13 @@ WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapp
         return TRUE;
     BasepSetLastNtError(Status);
     return FALSE;
+}
+
+WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
+                                           LPDWORD lpNumberOfBytesTransferred, BOOL bWait)
+{
+    return GetOverlappedResultEx(hFile, lpOverlapped, lpNumberOfBytesTransferred,
+                                 bWait ? INFINITE : 0, FALSE);
 }
 
 /* Both only ask for the cancellation: a cancelled request completes with STATUS_CANCELLED

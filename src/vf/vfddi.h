@@ -120,6 +120,15 @@
      * caller must be running at IRQL = PASSIVE_LEVEL." */                                        \
     X(KeReleaseSemaphore, PASSIVE_LEVEL, DISPATCH_LEVEL)                                          \
     X(KeReadStateSemaphore, PASSIVE_LEVEL, HIGH_LEVEL)                                            \
+    /* ntifs: KeInsertQueue, KeInsertHeadQueue, KeRemoveQueue, KeRundownQueue "<=             \
+     * DISPATCH_LEVEL" (KeRemoveQueue waits only at lower IRQL, kewait.c checks); ntk:          \
+     * KeInitializeQueue and KeReadStateQueue as the other objects' initializers and readers. */ \
+    X(KeInitializeQueue, PASSIVE_LEVEL, HIGH_LEVEL)                                               \
+    X(KeInsertQueue, PASSIVE_LEVEL, DISPATCH_LEVEL)                                               \
+    X(KeInsertHeadQueue, PASSIVE_LEVEL, DISPATCH_LEVEL)                                           \
+    X(KeRemoveQueue, PASSIVE_LEVEL, DISPATCH_LEVEL)                                               \
+    X(KeReadStateQueue, PASSIVE_LEVEL, DISPATCH_LEVEL)                                            \
+    X(KeRundownQueue, PASSIVE_LEVEL, DISPATCH_LEVEL)                                              \
     X(KeInitializeMutex, PASSIVE_LEVEL, HIGH_LEVEL)                                               \
     X(KeReleaseMutex, PASSIVE_LEVEL, DISPATCH_LEVEL)                                              \
     X(KeReadStateMutex, PASSIVE_LEVEL, DISPATCH_LEVEL)                                            \

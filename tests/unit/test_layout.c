@@ -111,6 +111,15 @@ int main(void)
     CHECK_EQ(offsetof(KSEMAPHORE, Header), 0x0);
     CHECK_EQ(offsetof(KSEMAPHORE, Limit), 0x18);
 
+    /* KQUEUE */
+    CHECK_EQ(sizeof(KQUEUE), 0x40);
+    CHECK_EQ(offsetof(KQUEUE, Header), 0x0);
+    CHECK_EQ(offsetof(KQUEUE, EntryListHead), 0x18);
+    CHECK_EQ(offsetof(KQUEUE, CurrentCount), 0x28);
+    CHECK_EQ(offsetof(KQUEUE, MaximumCount), 0x2C);
+    CHECK_EQ(offsetof(KQUEUE, ThreadListHead), 0x30);
+    CHECK_EQ(QueueObject, 4);
+
     /* KMUTANT */
     CHECK_EQ(sizeof(KMUTANT), 0x38);
     CHECK_EQ(offsetof(KMUTANT, Header), 0x0);
@@ -342,6 +351,31 @@ int main(void)
     CHECK_EQ(offsetof(DRIVER_OBJECT, DriverStartIo), 0x60);
     CHECK_EQ(offsetof(DRIVER_OBJECT, DriverUnload), 0x68);
     CHECK_EQ(offsetof(DRIVER_OBJECT, MajorFunction), 0x70);
+
+    /* IO_COMPLETION_CONTEXT (FILE_OBJECT.CompletionContext) */
+    CHECK_EQ(sizeof(IO_COMPLETION_CONTEXT), 0x10);
+    CHECK_EQ(offsetof(IO_COMPLETION_CONTEXT, Port), 0x0);
+    CHECK_EQ(offsetof(IO_COMPLETION_CONTEXT, Key), 0x8);
+
+    /* FILE_COMPLETION_INFORMATION, FILE_IO_COMPLETION_INFORMATION (whose layout
+     * OVERLAPPED_ENTRY shares), FILE_IO_COMPLETION_NOTIFICATION_INFORMATION, their classes */
+    CHECK_EQ(sizeof(FILE_COMPLETION_INFORMATION), 0x10);
+    CHECK_EQ(offsetof(FILE_COMPLETION_INFORMATION, Port), 0x0);
+    CHECK_EQ(offsetof(FILE_COMPLETION_INFORMATION, Key), 0x8);
+    CHECK_EQ(sizeof(FILE_IO_COMPLETION_INFORMATION), 0x20);
+    CHECK_EQ(offsetof(FILE_IO_COMPLETION_INFORMATION, KeyContext), 0x0);
+    CHECK_EQ(offsetof(FILE_IO_COMPLETION_INFORMATION, ApcContext), 0x8);
+    CHECK_EQ(offsetof(FILE_IO_COMPLETION_INFORMATION, IoStatusBlock), 0x10);
+    CHECK_EQ(sizeof(FILE_IO_COMPLETION_NOTIFICATION_INFORMATION), 0x4);
+    CHECK_EQ(FileCompletionInformation, 30);
+    CHECK_EQ(FileIoCompletionNotificationInformation, 41);
+    CHECK_EQ(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, 0x1);
+    CHECK_EQ(FILE_SKIP_SET_EVENT_ON_HANDLE, 0x2);
+    CHECK_EQ(FILE_SKIP_SET_USER_EVENT_ON_FAST_IO, 0x4);
+    CHECK_EQ(IO_COMPLETION_QUERY_STATE, 0x1);
+    CHECK_EQ(IO_COMPLETION_MODIFY_STATE, 0x2);
+    CHECK_EQ(IO_COMPLETION_ALL_ACCESS, 0x1F0003);
+    CHECK_EQ(sizeof(IO_COMPLETION_BASIC_INFORMATION), 0x4);
 
     /* FILE_OBJECT */
     CHECK_EQ(sizeof(FILE_OBJECT), 0xD8);

@@ -20,7 +20,11 @@ typedef struct _IO_TIMER *PIO_TIMER;
 typedef struct _DEVOBJ_EXTENSION *PDEVOBJ_EXTENSION;
 typedef struct _FAST_IO_DISPATCH *PFAST_IO_DISPATCH;
 typedef struct _SECTION_OBJECT_POINTERS *PSECTION_OBJECT_POINTERS;
-typedef struct _IO_COMPLETION_CONTEXT *PIO_COMPLETION_CONTEXT;
+/* A file's completion port and key (FileObject->CompletionContext): the port is referenced. */
+typedef struct _IO_COMPLETION_CONTEXT {
+    PVOID Port;
+    PVOID Key;
+} IO_COMPLETION_CONTEXT, *PIO_COMPLETION_CONTEXT;
 typedef struct _ACCESS_STATE *PACCESS_STATE;
 typedef struct _SECURITY_QUALITY_OF_SERVICE *PSECURITY_QUALITY_OF_SERVICE;
 typedef PVOID PSECURITY_DESCRIPTOR;
@@ -235,29 +239,7 @@ typedef struct _IO_SECURITY_CONTEXT {
     ULONG FullCreateOptions;
 } IO_SECURITY_CONTEXT, *PIO_SECURITY_CONTEXT;
 
-typedef enum _FILE_INFORMATION_CLASS {
-    FileDirectoryInformation = 1,
-    FileFullDirectoryInformation,
-    FileBothDirectoryInformation,
-    FileBasicInformation,
-    FileStandardInformation,
-    FileInternalInformation,
-    FileEaInformation,
-    FileAccessInformation,
-    FileNameInformation,
-    FileRenameInformation,
-    FileLinkInformation,
-    FileNamesInformation,
-    FileDispositionInformation,
-    FilePositionInformation,
-    FileFullEaInformation,
-    FileModeInformation,
-    FileAlignmentInformation,
-    FileAllInformation,
-    FileAllocationInformation,
-    FileEndOfFileInformation,
-    FileMaximumInformation = 80
-} FILE_INFORMATION_CLASS, *PFILE_INFORMATION_CLASS;
+/* FILE_INFORMATION_CLASS is in ntkbase.h: the file services take it too. */
 
 typedef enum _FS_INFORMATION_CLASS {
     FileFsVolumeInformation = 1,

@@ -99,6 +99,13 @@ NTKERNELAPI VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG 
 NTKERNELAPI LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment,
                                     LONG Adjustment, BOOLEAN Wait);
 NTKERNELAPI LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
+NTKERNELAPI VOID KeInitializeQueue(PRKQUEUE Queue, ULONG Count);
+NTKERNELAPI LONG KeInsertQueue(PRKQUEUE Queue, PLIST_ENTRY Entry);
+NTKERNELAPI LONG KeInsertHeadQueue(PRKQUEUE Queue, PLIST_ENTRY Entry);
+NTKERNELAPI PLIST_ENTRY KeRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode,
+                                      PLARGE_INTEGER Timeout);
+NTKERNELAPI LONG KeReadStateQueue(PRKQUEUE Queue);
+NTKERNELAPI PLIST_ENTRY KeRundownQueue(PRKQUEUE Queue);
 NTKERNELAPI VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level);
 NTKERNELAPI LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait);
 NTKERNELAPI LONG KeReadStateMutex(PRKMUTEX Mutex);
