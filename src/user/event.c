@@ -119,6 +119,24 @@ WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, B
     return Handle;
 }
 
+/* The ANSI Open* functions: the name converted, then the wide function. */
+static HANDLE BasepOpenAnsi(HANDLE(WINAPI *OpenW)(DWORD, BOOL, LPCWSTR), DWORD DesiredAccess,
+                            BOOL InheritHandle, LPCSTR Name)
+{
+    PWSTR Wide;
+    HANDLE Handle;
+
+    if (Name == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (!BasepWideFromAnsi(Name, &Wide))
+        return NULL;
+    Handle = OpenW(DesiredAccess, InheritHandle, Wide);
+    free(Wide);
+    return Handle;
+}
+
 WINBASEAPI HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
     return BasepOpenNamed(NtOpenEvent, dwDesiredAccess, bInheritHandle, lpName);
@@ -126,18 +144,7 @@ WINBASEAPI HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, 
 
 WINBASEAPI HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
 {
-    PWSTR Name;
-    HANDLE Handle;
-
-    if (lpName == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return NULL;
-    }
-    if (!BasepWideFromAnsi(lpName, &Name))
-        return NULL;
-    Handle = OpenEventW(dwDesiredAccess, bInheritHandle, Name);
-    free(Name);
-    return Handle;
+    return BasepOpenAnsi(OpenEventW, dwDesiredAccess, bInheritHandle, lpName);
 }
 
 static BOOL BasepEventResult(NTSTATUS Status)
@@ -205,21 +212,9 @@ WINBASEAPI HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHand
     return BasepOpenNamed(NtOpenSemaphore, dwDesiredAccess, bInheritHandle, lpName);
 }
 
-WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle,
-                                        LPCSTR lpName)
+WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
 {
-    PWSTR Name;
-    HANDLE Handle;
-
-    if (lpName == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return NULL;
-    }
-    if (!BasepWideFromAnsi(lpName, &Name))
-        return NULL;
-    Handle = OpenSemaphoreW(dwDesiredAccess, bInheritHandle, Name);
-    free(Name);
-    return Handle;
+    return BasepOpenAnsi(OpenSemaphoreW, dwDesiredAccess, bInheritHandle, lpName);
 }
 
 /* Over the maximum: FALSE with ERROR_TOO_MANY_POSTS, the count unchanged. */
@@ -269,18 +264,7 @@ WINBASEAPI HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, 
 
 WINBASEAPI HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
 {
-    PWSTR Name;
-    HANDLE Handle;
-
-    if (lpName == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return NULL;
-    }
-    if (!BasepWideFromAnsi(lpName, &Name))
-        return NULL;
-    Handle = OpenMutexW(dwDesiredAccess, bInheritHandle, Name);
-    free(Name);
-    return Handle;
+    return BasepOpenAnsi(OpenMutexW, dwDesiredAccess, bInheritHandle, lpName);
 }
 
 /* Not the owner: FALSE with ERROR_NOT_OWNER (STATUS_MUTANT_NOT_OWNED). */
