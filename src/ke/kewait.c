@@ -408,7 +408,15 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Thread->Irql, 0, 0);
     if (Interval == NULL)
         KeBugCheckEx(INVALID_DATA_ACCESS_TRAP, 0, 0, 0, 0);
+    /* A zero interval gives the processor up; alertable, it first looks for an alert or a user
+     * APC, as any wait does (KiWait polls: nothing there is STATUS_TIMEOUT at once). */
     if (Interval->QuadPart == 0 && !KiVirtualTime) {
+        if (Alertable) {
+            Status = KiWait(Thread, 0, NULL, WaitAny, DelayExecution, WaitMode, Alertable,
+                            Interval, Thread->WaitBlock);
+            if (Status != STATUS_TIMEOUT)
+                return Status;
+        }
         sched_yield();
         return STATUS_SUCCESS;
     }

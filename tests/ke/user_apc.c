@@ -59,6 +59,15 @@ static void TestSelf(void)
     CHECK_EQ(Runs, 1);
     CHECK_EQ(Params[0], 10);
 
+    /* SleepEx(0, TRUE): no wait at all, yet a pending APC runs and it says so. */
+    Reset();
+    CHECK(QueueUserAPC(RecordApc, GetCurrentThread(), 15) != 0);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(Runs, 1);
+    CHECK_EQ(Params[0], 15);
+    CHECK_EQ(SleepEx(0, TRUE), 0);
+    CHECK_EQ(Runs, 1);
+
     /* WaitForSingleObjectEx, alertable, on an unsignaled event. */
     Reset();
     CHECK(QueueUserAPC(RecordApc, GetCurrentThread(), 20) != 0);
