@@ -173,9 +173,20 @@ static BOOLEAN MiIsKernelCode(ULONG_PTR Pc)
            Fault.dli_fbase == Kernel.dli_fbase;
 }
 
+/* Kernel-space memory that is there but read-only: system space, and the images of drivers and
+ * of the kernel (on Windows they live in system space; ntk maps them low). */
+static BOOLEAN MiIsReadOnlyKernelMemory(ULONG_PTR Address)
+{
+    Dl_info Image;
+    if (Address < MI_SYSTEM_RANGE_START && !dladdr((PVOID)Address, &Image))
+        return FALSE;
+    return MmpTouchUserRange((PVOID)Address, 1, FALSE) == STATUS_SUCCESS;
+}
+
 /* Page faults Windows never turns into exceptions: the special pool's (0xD6/0xCD past a block,
- * 0xD5/0xCC in a freed one), any at DISPATCH_LEVEL or above (0xD1 in a driver, 0xA in the
- * kernel), and a bad system address (0x50): no __try can catch them. */
+ * 0xD5/0xCC in a freed one), a write to read-only kernel memory (0xBE: a driver's constant
+ * string, its code, a secure pool), any at DISPATCH_LEVEL or above (0xD1 in a driver, 0xA in
+ * the kernel), and a bad system address (0x50): no __try can catch them. */
 static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
 {
     PKTHREAD Thread = KiCurrentThread;
@@ -188,6 +199,11 @@ static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
     if (Thread->Irql >= DISPATCH_LEVEL || Address >= MI_SYSTEM_RANGE_START)
         KdpNoteExceptionContext(Record, Context); /* the dump unwinds from the fault */
     ExpSpecialPoolFault(Address, Access, Pc, !MiIsKernelCode(Pc));
+    if (Access == 1 && MiIsReadOnlyKernelMemory(Address)) {
+        KdpNoteExceptionContext(Record, Context);
+        /* Parameter 2 is the page table entry on Windows: ntk has none to show. */
+        KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, Address, 0, 0, 0);
+    }
     if (Thread->Irql >= DISPATCH_LEVEL)
         KeBugCheckEx(MiIsKernelCode(Pc) ? IRQL_NOT_LESS_OR_EQUAL : DRIVER_IRQL_NOT_LESS_OR_EQUAL,
                      Address, Thread->Irql, Access, Pc);

@@ -731,6 +731,21 @@ static DECLSPEC_NOINLINE NTSTATUS BugDeleteTwice(PDEVICE_OBJECT DeviceObject, PI
     return BugComplete(Irp, STATUS_SUCCESS);
 }
 
+/* The WDK's example of read-only memory: a string literal changed through a pointer. (The
+ * pointer goes through an empty asm, so that the compiler, which knows the write is undefined,
+ * cannot drop it.) */
+static const CHAR BugConstant[] = "This string cannot be modified.";
+
+static DECLSPEC_NOINLINE NTSTATUS BugWriteReadOnly(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    CHAR *Message = (CHAR *)BugConstant;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    __asm__ volatile("" : "+r"(Message));
+    DbgPrint("bugdrv: changing a string literal\n");
+    *(volatile CHAR *)Message = 't'; /* SITE(write_readonly) */
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
 typedef NTSTATUS (*BUG_CRASH_ROUTINE)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 
 static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
@@ -798,6 +813,7 @@ static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
     [BUGDRV_delete_attached] = BugDeleteAttached,
     [BUGDRV_detach_twice] = BugDetachTwice,
     [BUGDRV_delete_twice] = BugDeleteTwice,
+    [BUGDRV_write_readonly] = BugWriteReadOnly,
 };
 
 static NTSTATUS BugCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)

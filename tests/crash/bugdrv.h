@@ -73,7 +73,8 @@
     X(free_irp_in_use)                                                                            \
     X(delete_attached)                                                                            \
     X(detach_twice)                                                                               \
-    X(delete_twice)
+    X(delete_twice)                                                                               \
+    X(write_readonly)
 
 #define BUGDRV_ENUM(name) BUGDRV_##name,
 enum { BUGDRV_CASES(BUGDRV_ENUM) BUGDRV_CASE_COUNT };

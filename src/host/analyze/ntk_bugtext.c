@@ -389,6 +389,14 @@ static const NTK_BUGCODE_TEXT NtkTexts[] = {
     { 0x8E, "User-mode code's unhandled exception reached the kernel (not raised by ntk today).",
       { "the exception code", "the address", "the trap frame", P_NONE }, "See the culprit line.",
       0, NULL },
+    { 0xBE, "Kernel-mode code wrote to memory that is read-only: a driver's constant data (a "
+            "string literal it modifies through a char pointer), its own code, or read-only "
+            "system memory such as a secure pool's allocation.",
+      { "the address written", "the page table entry (0 in ntk)", P_NONE, P_NONE },
+      "At the culprit line, see where the pointer points: declare data the driver changes as "
+      "an array (char s[] = \"...\"), not a pointer to a literal; change a secure allocation "
+      "with ExSecurePoolUpdate.",
+      0, NULL },
     { 0xC1, "The special pool found a block damaged or freed wrongly when it was freed.",
       { "the address freed", "see the subtype", "see the subtype", "the subtype" },
       "See the subtype below.", 4, NtkSubtypesC1 },
