@@ -78,16 +78,6 @@ static PUCHAR ExpSlotData(ULONG Slot)
     return ExpSpecialBase + (SIZE_T)Slot * EXP_SPECIAL_SLOT_SIZE + PAGE_SIZE;
 }
 
-static VOID ExpTagText(ULONG Tag, PCHAR Text)
-{
-    ULONG i;
-    for (i = 0; i < 4; i++) {
-        CHAR c = (CHAR)((Tag >> (8 * i)) & 0xFF);
-        Text[i] = c >= 0x20 && c < 0x7F ? c : '.';
-    }
-    Text[4] = 0;
-}
-
 /* ---- Selection ---- */
 
 static BOOLEAN ExpSameName(PCWSTR A, PCWSTR B)
@@ -362,14 +352,14 @@ VOID ExpSpecialPoolFault(ULONG_PTR Address, ULONG_PTR Access, ULONG_PTR Pc, BOOL
         Entry = Slot < EXP_SPECIAL_SLOTS ? &ExpSlots[Slot] : NULL;
         if (Before && Before->State == EXP_SLOT_LIVE) {
             ULONG_PTR End = (ULONG_PTR)ExpSlotData(Slot - 1) + Before->Offset + Before->Size;
-            ExpTagText(Before->Tag, Tag);
+            RtlpFormatPoolTag(Before->Tag, Tag);
             KdpLog("ntk: special pool: %s %Iu bytes past the end of a %u-byte block (tag '%s', "
                    "allocated at %p)\n",
                    Write ? "a write" : "a read", Address - End, Before->Size, Tag,
                    Before->Caller);
         } else if (Entry && Entry->State == EXP_SLOT_LIVE) {
             ULONG_PTR Start = (ULONG_PTR)ExpSlotData(Slot) + Entry->Offset;
-            ExpTagText(Entry->Tag, Tag);
+            RtlpFormatPoolTag(Entry->Tag, Tag);
             KdpLog("ntk: special pool: %s %Iu bytes before the start of a %u-byte block (tag "
                    "'%s', allocated at %p)\n",
                    Write ? "a write" : "a read", Start - Address, Entry->Size, Tag,
@@ -383,7 +373,7 @@ VOID ExpSpecialPoolFault(ULONG_PTR Address, ULONG_PTR Access, ULONG_PTR Pc, BOOL
     if (Entry->State == EXP_SLOT_LIVE)
         return; /* an accessible page: not a special pool fault (an execute, say) */
     if (Entry->State == EXP_SLOT_FREED) {
-        ExpTagText(Entry->Tag, Tag);
+        RtlpFormatPoolTag(Entry->Tag, Tag);
         KdpLog("ntk: special pool: %s of freed memory, offset %Id in a %u-byte block (tag '%s', "
                "allocated at %p)\n",
                Write ? "a write" : "a read",

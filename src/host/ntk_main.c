@@ -127,12 +127,7 @@ static VOID NtkPrintPoolLine(const NTK_POOL_TAG_INFO *Info, const char *Type, UL
                              ULONG Frees, SIZE_T Bytes, SIZE_T Peak)
 {
     char Tag[5];
-    ULONG i;
-    for (i = 0; i < 4; i++) {
-        char c = (char)((Info->Tag >> (8 * i)) & 0xFF);
-        Tag[i] = c >= 0x20 && c < 0x7F ? c : '.';
-    }
-    Tag[4] = 0;
+    RtlpFormatPoolTag(Info->Tag, Tag);
     fprintf(stderr, "  %-4s %-5s %10u %10u %10ld %12llu %12llu\n", Tag, Type, (unsigned)Allocs,
             (unsigned)Frees, (long)Allocs - (long)Frees, (unsigned long long)Bytes,
             (unsigned long long)Peak);

@@ -75,6 +75,9 @@ size_t RtlpWideLengthBounded(PCWSTR String, size_t Max);
 NTK_EXPORT PCSTR RtlpNtStatusName(NTSTATUS Status);
 /* "DRIVER_VERIFIER_DETECTED_VIOLATION" for every code in <ntk/bugcodes.h>, NULL if unknown. */
 NTK_EXPORT PCSTR RtlpBugCheckName(ULONG Code);
+/* A pool tag as poolmon shows it, in Text[5]: its first character is the constant's low byte;
+ * a character that cannot be printed is '.'. */
+NTK_EXPORT VOID RtlpFormatPoolTag(ULONG Tag, PCHAR Text);
 
 /* NTSTATUS codes Rtl maps and names that <ntk/ntstatus.h> does not define: name, value and the
  * Win32 error Windows maps it to. */

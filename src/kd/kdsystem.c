@@ -156,17 +156,6 @@ static VOID KdpWalkPool(PVOID Context)
     ExpCountImageAllocations(0, ~(ULONG_PTR)0, &Bytes, KdpCountBlock, NULL);
 }
 
-static VOID KdpTagText(ULONG Tag, PCHAR Text)
-{
-    ULONG i;
-    /* A tag is a multi-character constant: its first character is the low byte. */
-    for (i = 0; i < 4; i++) {
-        CHAR c = (CHAR)((Tag >> (8 * i)) & 0xFF);
-        Text[i] = c >= 0x20 && c < 0x7F ? c : '.';
-    }
-    Text[4] = 0;
-}
-
 VOID KdpWritePool(KDJ_WRITER *Writer)
 {
     CHAR Text[5];
@@ -178,7 +167,7 @@ VOID KdpWritePool(KDJ_WRITER *Writer)
         KdjBeginArray(Writer, "tags");
         for (i = 0; i < Count && i < KD_POOL_TAGS; i++) {
             NTK_POOL_TAG_STATS *s = &KdpTagStats[i];
-            KdpTagText(s->Tag, Text);
+            RtlpFormatPoolTag(s->Tag, Text);
             KdjBeginObject(Writer, NULL);
             KdjString(Writer, "tag", Text);
             KdjHex(Writer, "tag_value", s->Tag);
@@ -203,7 +192,7 @@ VOID KdpWritePool(KDJ_WRITER *Writer)
         KdjString(Writer, "status", "complete (live blocks only)");
         KdjBeginArray(Writer, "tags");
         for (i = 0; i < KdpLiveTagCount; i++) {
-            KdpTagText(KdpLiveTags[i].Tag, Text);
+            RtlpFormatPoolTag(KdpLiveTags[i].Tag, Text);
             KdjBeginObject(Writer, NULL);
             KdjString(Writer, "tag", Text);
             KdjHex(Writer, "tag_value", KdpLiveTags[i].Tag);

@@ -725,6 +725,16 @@ NTK_EXPORT PCSTR RtlpNtStatusName(NTSTATUS Status)
     }
 }
 
+NTK_EXPORT VOID RtlpFormatPoolTag(ULONG Tag, PCHAR Text)
+{
+    ULONG i;
+    for (i = 0; i < 4; i++) {
+        CHAR c = (CHAR)((Tag >> (8 * i)) & 0xFF);
+        Text[i] = c >= 0x20 && c < 0x7F ? c : '.';
+    }
+    Text[4] = 0;
+}
+
 NTK_EXPORT PCSTR RtlpBugCheckName(ULONG Code)
 {
     switch (Code) {

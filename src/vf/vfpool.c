@@ -18,12 +18,7 @@ static VOID VfReportLeak(PVOID Block, ULONG Tag, SIZE_T Size, PVOID Caller, PVOI
     VF_LEAK_CONTEXT *Leak = Context;
     char TagText[5];
     Dl_info Info;
-    int i;
-    for (i = 0; i < 4; i++) {
-        char c = (char)((Tag >> (8 * i)) & 0xFF);
-        TagText[i] = (c >= 0x20 && c < 0x7F) ? c : '.';
-    }
-    TagText[4] = 0;
+    RtlpFormatPoolTag(Tag, TagText);
     if (dladdr(Caller, &Info) && Info.dli_sname)
         KdpLog("ntk: verifier: %wZ leaked pool tag '%s' (0x%08X), %Iu bytes at %p, allocated in "
                "%s+0x%Ix (image offset 0x%Ix)\n",
