@@ -191,19 +191,20 @@ static VOID MiCheckFatalPageFault(PEXCEPTION_RECORD Record, PCONTEXT Context)
 {
     PKTHREAD Thread = KiCurrentThread;
     ULONG_PTR Access, Address, Pc = (ULONG_PTR)Record->ExceptionAddress;
+    BOOLEAN ReadOnly;
     if (Thread == NULL || Thread->ExecutingMode != KernelMode ||
         Record->ExceptionCode != STATUS_ACCESS_VIOLATION || Record->NumberParameters < 2)
         return;
     Access = Record->ExceptionInformation[0];
     Address = Record->ExceptionInformation[1];
-    if (Thread->Irql >= DISPATCH_LEVEL || Address >= MI_SYSTEM_RANGE_START)
-        KdpNoteExceptionContext(Record, Context); /* the dump unwinds from the fault */
-    ExpSpecialPoolFault(Address, Access, Pc, !MiIsKernelCode(Pc));
-    if (Access == 1 && MiIsReadOnlyKernelMemory(Address)) {
+    ReadOnly = Access == 1 && MiIsReadOnlyKernelMemory(Address);
+    /* Each case below is a bug check: the dump unwinds from the fault. */
+    if (ReadOnly || Thread->Irql >= DISPATCH_LEVEL || Address >= MI_SYSTEM_RANGE_START)
         KdpNoteExceptionContext(Record, Context);
-        /* Parameter 2 is the page table entry on Windows: ntk has none to show. */
+    ExpSpecialPoolFault(Address, Access, Pc, !MiIsKernelCode(Pc));
+    /* Parameter 2 is the page table entry on Windows: ntk has none to show. */
+    if (ReadOnly)
         KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, Address, 0, 0, 0);
-    }
     if (Thread->Irql >= DISPATCH_LEVEL)
         KeBugCheckEx(MiIsKernelCode(Pc) ? IRQL_NOT_LESS_OR_EQUAL : DRIVER_IRQL_NOT_LESS_OR_EQUAL,
                      Address, Thread->Irql, Access, Pc);
