@@ -80,14 +80,6 @@ static PUCHAR ExpSlotData(ULONG Slot)
 
 /* ---- Selection ---- */
 
-static BOOLEAN ExpSameName(PCWSTR A, PCWSTR B)
-{
-    for (; *A && *B; A++, B++)
-        if (RtlUpcaseUnicodeChar(*A) != RtlUpcaseUnicodeChar(*B))
-            return FALSE;
-    return *A == *B;
-}
-
 VOID NtkSpecialPoolForDriver(const char *ServiceName)
 {
     EXP_SPECIAL_DRIVER *Driver;
@@ -123,26 +115,25 @@ VOID NtkSpecialPoolVerifyStart(BOOLEAN VerifyStart)
  * and with Base 0 when it is gone. */
 VOID ExpNoteDriverImage(PCUNICODE_STRING ServiceName, ULONG_PTR Base, ULONG_PTR End)
 {
-    WCHAR Name[64];
-    ULONG i, First = 0, n = ServiceName->Length / sizeof(WCHAR);
+    UNICODE_STRING Name = *ServiceName, Selected;
+    ULONG i;
     if (!ExpSpecialPoolActive)
         return;
-    for (i = 0; i < n; i++)
-        if (ServiceName->Buffer[i] == L'\\')
-            First = i + 1;
-    n -= First;
-    if (n >= RTL_NUMBER_OF(Name))
-        n = RTL_NUMBER_OF(Name) - 1;
-    memcpy(Name, ServiceName->Buffer + First, n * sizeof(WCHAR));
-    Name[n] = 0;
+    for (i = 0; i < ServiceName->Length / sizeof(WCHAR); i++)
+        if (ServiceName->Buffer[i] == L'\\') {
+            Name.Buffer = ServiceName->Buffer + i + 1;
+            Name.Length = (USHORT)(ServiceName->Length - (i + 1) * sizeof(WCHAR));
+        }
+    Name.MaximumLength = Name.Length;
     NtkLock(&ExpSpecialLock);
     for (i = 0; i < ExpSpecialDriverCount; i++) {
-        if (ExpSameName(ExpSpecialDrivers[i].Name, Name)) {
+        RtlInitUnicodeString(&Selected, ExpSpecialDrivers[i].Name);
+        if (RtlEqualUnicodeString(&Selected, &Name, TRUE)) {
             ExpSpecialDrivers[i].Base = Base;
             ExpSpecialDrivers[i].End = End;
             if (Base)
-                KdpLog("ntk: special pool: every allocation of %ws below a page is special\n",
-                       Name);
+                KdpLog("ntk: special pool: every allocation of %wZ below a page is special\n",
+                       &Name);
         }
     }
     NtkUnlock(&ExpSpecialLock);
