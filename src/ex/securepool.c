@@ -15,7 +15,7 @@
 
 static pthread_rwlock_t ExpSecurePoolsLock = PTHREAD_RWLOCK_INITIALIZER;
 static LIST_ENTRY ExpSecurePools = { &ExpSecurePools, &ExpSecurePools };
-static volatile LONG ExpSecurePoolCount;
+volatile LONG ExpSecurePoolCount;
 
 /* A keyed, position-dependent 64-bit mix: not cryptographic, but no edit of the contents or
  * a record goes unnoticed except by chance (2^-64), and the key never leaves ntk's memory. */
@@ -150,12 +150,10 @@ VOID ExpUnlockSecurePool(SECURE_POOL *Pool)
     NtkUnlock(&Pool->Lock);
 }
 
-VOID ExpRejectSecurePoolFree(PVOID P)
+VOID ExpRejectSecurePoolFreeSlow(PVOID P)
 {
     PLIST_ENTRY Entry;
     BOOLEAN Inside = FALSE;
-    if (ExpSecurePoolCount == 0)
-        return;
     pthread_rwlock_rdlock(&ExpSecurePoolsLock);
     for (Entry = ExpSecurePools.Flink; Entry != &ExpSecurePools; Entry = Entry->Flink) {
         SECURE_POOL *Pool = CONTAINING_RECORD(Entry, SECURE_POOL, Link);

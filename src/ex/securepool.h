@@ -13,7 +13,13 @@ PVOID ExpAllocateSecurePool(SIZE_T Size, ULONG Tag, const POOL_EXTENDED_PARAMS_S
 /* ExFreePool2 with extended parameters: frees the secure allocation or bug checks. */
 VOID ExpFreeSecurePool(PVOID P, ULONG Tag, PCPOOL_EXTENDED_PARAMETER Parameters, ULONG Count);
 /* Bug checks (0xC2, 0x46) if P lies in a secure pool: only ExFreePool2 with the pool's
- * parameters frees those. */
-VOID ExpRejectSecurePoolFree(PVOID P);
+ * parameters frees those. The count of secure pools spares the look when there are none. */
+VOID ExpRejectSecurePoolFreeSlow(PVOID P);
+extern volatile LONG ExpSecurePoolCount;
+static inline VOID ExpRejectSecurePoolFree(PVOID P)
+{
+    if (ExpSecurePoolCount != 0)
+        ExpRejectSecurePoolFreeSlow(P);
+}
 
 #endif
