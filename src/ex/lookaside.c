@@ -9,14 +9,23 @@
  *
  * ListHead. The 16 bytes of the SLIST_HEADER are ntk's own list head, not an SLIST:
  *   quadword 0, bits 0-15  the number of entries cached (where an SLIST_HEADER has its depth)
- *               bits 16-63 when the current tuning period began (interrupt time, milliseconds)
- *   quadword 1             the first cached entry; bit 0 set while a processor holds the list
- * Entries are linked through their first pointer. Holding the list is one compare-exchange on
- * quadword 1 and releasing it one store, so a hit costs one locked instruction; the counters
- * (TotalAllocates, AllocateMisses, TotalFrees, FreeMisses) and Depth are updated while the list
- * is held, so they are exact even with several processors. The list is held only for a few
- * instructions, never across an Allocate or Free routine. Entries must be at least 2-byte
- * aligned (the pool's are 16-byte aligned, as SLIST entries must be on x64).
+ *               bits 16-47 when the current tuning period began (interrupt time in milliseconds,
+ *                          the low 32 bits)
+ *               bits 48-63 the list's owner: a thread's record (lookowner.h), UNCLAIMED before
+ *                          the first allocation or free, or SHARED with the record of the
+ *                          thread that held it last and whether another did this period
+ *   quadword 1             the first cached entry; bit 0 set while a thread holds a shared list,
+ *                          and all the time a thread owns it
+ * Entries are linked through their first pointer. The first thread to use a list owns it, and
+ * works on it with plain loads and stores: a hit costs no locked instruction. Another thread
+ * that wants it takes it from its owner (lookowner.c) and the list is shared: holding it is one
+ * compare-exchange on quadword 1 and releasing it one store. A shared list that one thread alone
+ * holds for a whole tuning period (256 allocations) becomes that thread's. Either way, the
+ * counters (TotalAllocates, AllocateMisses, TotalFrees, FreeMisses) and Depth are updated by
+ * whoever holds the list, so they are exact with several processors at once, and the LIFO order
+ * is the list's, not a thread's. The list is held only for a few instructions, never across an
+ * Allocate or Free routine. Entries must be at least 2-byte aligned (the pool's are 16-byte
+ * aligned, as SLIST entries must be on x64).
  *
  * Depth. Every list starts at Depth 4 with MaximumDepth 256 (EX_MAXIMUM_LOOKASIDE_DEPTH_BASE);
  * the Depth argument of the initialize routines is reserved and ignored. The WDK says the system
@@ -40,6 +49,7 @@
  * ExpCheckImageLookasideLists, called as a driver image goes away, finds the lists the image
  * still has: see there. Future[0..1] holds the address the initialize routine returns to. */
 #include "pool.h"
+#include "lookowner.h"
 #include "ntklock.h"
 #include "../vf/vfddi.h"
 #include <sched.h>
@@ -73,6 +83,13 @@ _Static_assert(sizeof(GENERAL_LOOKASIDE_POOL) == 0x60, "GENERAL_LOOKASIDE_POOL i
 #define EXP_LOOKASIDE_HELD ((ULONG_PTR)1)
 #define EXP_LOOKASIDE_COUNT_MASK 0xFFFFULL
 #define EXP_LOOKASIDE_TIME_SHIFT 16
+#define EXP_LOOKASIDE_OWNER_SHIFT 48
+#define EXP_LOOKASIDE_OWNER_MASK (0xFFFFULL << EXP_LOOKASIDE_OWNER_SHIFT)
+/* The owner field: a thread's record (1 .. EXP_LOOKASIDE_OWNERS - 1), or one of these. */
+#define EXP_OWNER_UNCLAIMED 0x2000 /* nobody has used the list yet */
+#define EXP_OWNER_SHARED 0x8000    /* shared; bits 0-11 the record of the thread that held it last */
+#define EXP_OWNER_MIXED 0x4000     /* shared: another thread held it since the period began */
+#define EXP_OWNER_LAST 0x0FFF
 
 /* Driver Verifier's 0xC4 codes for lookaside lists (bug check 0xC4's parameter table). */
 #define EXP_VF_LOOKASIDE_REINITIALIZED 0xCA
@@ -80,7 +97,7 @@ _Static_assert(sizeof(GENERAL_LOOKASIDE_POOL) == 0x60, "GENERAL_LOOKASIDE_POOL i
 #define EXP_VF_LOOKASIDE_BLOCK_TOO_SMALL 0xCD
 
 typedef struct _EXP_LOOKASIDE_HEAD {
-    ULONGLONG Header; /* bits 0-15 entries cached, 16-63 start of the tuning period (ms) */
+    ULONGLONG Header; /* entries cached, start of the tuning period, owner (see the top) */
     ULONG_PTR Top;    /* first entry | EXP_LOOKASIDE_HELD */
 } EXP_LOOKASIDE_HEAD;
 
@@ -98,6 +115,12 @@ static ULONGLONG ExpLookasideNowMs(VOID)
     return KiQueryInterruptTime() / 10000;
 }
 
+/* Milliseconds since the tuning period began (the header keeps the low 32 bits of its start). */
+static ULONG ExpPeriodElapsed(ULONGLONG Header, ULONGLONG NowMs)
+{
+    return (ULONG)NowMs - (ULONG)(Header >> EXP_LOOKASIDE_TIME_SHIFT);
+}
+
 static PVOID ExpLookasideCaller(const EXP_LOOKASIDE *L)
 {
     PVOID Caller;
@@ -105,17 +128,128 @@ static PVOID ExpLookasideCaller(const EXP_LOOKASIDE *L)
     return Caller;
 }
 
-/* ---- holding a list ---- */
+/* ---- holding a list ----
+ * An owned list keeps EXP_LOOKASIDE_HELD set in Top, so that no thread can hold it as a shared
+ * list while its owner works on it: a thread that finds Top held and the list owned takes it
+ * from its owner first. */
 
-static DECLSPEC_NOINLINE ULONG_PTR ExpHoldListSlow(EXP_LOOKASIDE_HEAD *Head)
+static ULONG ExpOwnerOf(ULONGLONG Header)
 {
-    ULONG Spins = 0;
+    return (ULONG)(Header >> EXP_LOOKASIDE_OWNER_SHIFT);
+}
+
+static BOOLEAN ExpIsRecord(ULONG Owner)
+{
+    return Owner != 0 && Owner < EXP_LOOKASIDE_OWNERS;
+}
+
+/* The list is held (shared) or being taken over: sets its owner field. */
+static VOID ExpSetOwner(EXP_LOOKASIDE_HEAD *Head, ULONG Owner)
+{
+    __atomic_store_n(&Head->Header,
+                     (Head->Header & ~EXP_LOOKASIDE_OWNER_MASK) |
+                         (ULONGLONG)Owner << EXP_LOOKASIDE_OWNER_SHIFT,
+                     __ATOMIC_RELAXED);
+}
+
+/* The calling thread's record, as a shared list's last holder (0: it has none). */
+static ULONG ExpHolderRecord(VOID)
+{
+    ULONG Me = ExpLookasideIndex;
+    return ExpIsRecord(Me) ? Me : 0;
+}
+
+/* A shared list was just held by the calling thread: notes it as the last holder. */
+static inline VOID ExpNoteHolder(EXP_LOOKASIDE_HEAD *Head)
+{
+    ULONG Owner = ExpOwnerOf(Head->Header), Me = ExpHolderRecord();
+    if (Owner == EXP_OWNER_UNCLAIMED || (Owner & EXP_OWNER_LAST) != Me)
+        ExpSetOwner(Head, EXP_OWNER_SHARED | EXP_OWNER_MIXED | Me);
+}
+
+/* The calling thread's record if it owns the list, now announced as working on it (Busy);
+ * NULL otherwise. Busy is stored before the owner field is read: a revoker that has not been
+ * seen yet sees Busy (lookowner.h). A thread without a record writes record 0, which owns
+ * nothing, and gets a record on the slow path. */
+static inline EXP_LOOKASIDE_THREAD *ExpEnterOwned(EXP_LOOKASIDE *L)
+{
+    ULONG Me = ExpLookasideIndex;
+    EXP_LOOKASIDE_THREAD *Self = &ExpLookasideThreads[Me];
+    __atomic_store_n(&Self->Busy, (PVOID)L, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST); /* a revoker's barrier orders the processor */
+    if (__builtin_expect(__atomic_load_n(&Self->Revoking, __ATOMIC_ACQUIRE) == (PVOID)L, 0) ||
+        __builtin_expect(ExpOwnerOf(__atomic_load_n(&EXP_HEAD(L)->Header, __ATOMIC_RELAXED)) !=
+                             Me,
+                         0)) {
+        __atomic_store_n(&Self->Busy, NULL, __ATOMIC_RELEASE);
+        return NULL;
+    }
+    return Self;
+}
+
+/* The calling thread, holding the list, makes it its own. Ownership is published while Busy
+ * names the list, so that a thread that sees the new owner and takes the list away waits for
+ * this operation's release (which keeps Top held). */
+static EXP_LOOKASIDE_THREAD *ExpTakeOwnership(EXP_LOOKASIDE *L, ULONG Me)
+{
+    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
+    EXP_LOOKASIDE_THREAD *Self = &ExpLookasideThreads[Me];
+    __atomic_store_n(&Self->Busy, (PVOID)L, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    __atomic_store_n(&Head->Header,
+                     (Head->Header & ~EXP_LOOKASIDE_OWNER_MASK) |
+                         (ULONGLONG)Me << EXP_LOOKASIDE_OWNER_SHIFT,
+                     __ATOMIC_RELEASE);
+    return Self;
+}
+
+/* Another thread owns the list: the list becomes shared, with Top no longer held. */
+static VOID ExpRevokeList(EXP_LOOKASIDE *L, ULONG Owner)
+{
+    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
+    ExpBeginRevoke(L, Owner);
+    /* The owner is out of the list and stays out: nobody else writes the head now. */
+    if (ExpOwnerOf(Head->Header) == Owner) {
+        ExpSetOwner(Head, EXP_OWNER_SHARED | EXP_OWNER_MIXED | ExpHolderRecord());
+        __atomic_store_n(&Head->Top, Head->Top & ~EXP_LOOKASIDE_HELD, __ATOMIC_RELEASE);
+    }
+    ExpEndRevoke(Owner);
+}
+
+/* Holds a list that the fast path could not enter: takes it from its owner if another thread
+ * owns it, claims it for the calling thread if nobody has used it yet, and otherwise holds it
+ * shared with the locked instruction. *Self: the caller's record if it now holds the list as
+ * its owner. */
+static DECLSPEC_NOINLINE ULONG_PTR ExpHoldListSlow(EXP_LOOKASIDE *L, EXP_LOOKASIDE_THREAD **Self)
+{
+    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
+    ULONG Spins = 0, Me = ExpLookasideSelf();
     for (;;) {
-        ULONG_PTR Top = __atomic_load_n(&Head->Top, __ATOMIC_RELAXED);
+        ULONG Owner = ExpOwnerOf(__atomic_load_n(&Head->Header, __ATOMIC_ACQUIRE));
+        ULONG_PTR Top;
+        if (ExpIsRecord(Owner)) {
+            if (Owner != Me)
+                ExpRevokeList(L, Owner);
+            else if ((*Self = ExpEnterOwned(L)) != NULL)
+                return Head->Top & ~EXP_LOOKASIDE_HELD;
+            else
+                __builtin_ia32_pause(); /* ours, being taken away: wait for the revoker */
+            continue;
+        }
+        Top = __atomic_load_n(&Head->Top, __ATOMIC_RELAXED);
         if (!(Top & EXP_LOOKASIDE_HELD) &&
             __atomic_compare_exchange_n(&Head->Top, &Top, Top | EXP_LOOKASIDE_HELD, FALSE,
-                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+            /* Held: the owner field cannot change under us. The first user owns the list, and
+             * Top stays held for as long as it does. */
+            if (ExpOwnerOf(Head->Header) == EXP_OWNER_UNCLAIMED && Me != 0) {
+                *Self = ExpTakeOwnership(L, Me);
+                return Top;
+            }
+            ExpNoteHolder(Head);
+            *Self = NULL;
             return Top;
+        }
         /* The holder may be a thread the host has preempted: after a while, let it run. */
         if (++Spins < 128)
             __builtin_ia32_pause();
@@ -124,21 +258,48 @@ static DECLSPEC_NOINLINE ULONG_PTR ExpHoldListSlow(EXP_LOOKASIDE_HEAD *Head)
     }
 }
 
-/* Holds the list; returns its first entry. */
-static inline ULONG_PTR ExpHoldList(EXP_LOOKASIDE_HEAD *Head)
+/* Holds the list; returns its first entry. *Self is the caller's record when it holds the list
+ * as its owner (no locked instruction), NULL when it holds a shared list. */
+static inline ULONG_PTR ExpHoldList(EXP_LOOKASIDE *L, EXP_LOOKASIDE_THREAD **Self)
 {
-    ULONG_PTR Top = __atomic_load_n(&Head->Top, __ATOMIC_RELAXED);
-    if (__builtin_expect(!(Top & EXP_LOOKASIDE_HELD), 1) &&
+    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
+    ULONG_PTR Top;
+    if (__builtin_expect((*Self = ExpEnterOwned(L)) != NULL, 1))
+        return Head->Top & ~EXP_LOOKASIDE_HELD;
+    Top = __atomic_load_n(&Head->Top, __ATOMIC_RELAXED);
+    if ((ExpOwnerOf(Head->Header) & EXP_OWNER_SHARED) && !(Top & EXP_LOOKASIDE_HELD) &&
         __atomic_compare_exchange_n(&Head->Top, &Top, Top | EXP_LOOKASIDE_HELD, FALSE,
-                                    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+                                    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        ExpNoteHolder(Head);
         return Top;
-    return ExpHoldListSlow(Head);
+    }
+    return ExpHoldListSlow(L, Self);
 }
 
 /* Releases the list with Top as its first entry. */
-static inline VOID ExpReleaseList(EXP_LOOKASIDE_HEAD *Head, ULONG_PTR Top)
+static inline VOID ExpReleaseList(EXP_LOOKASIDE *L, ULONG_PTR Top, EXP_LOOKASIDE_THREAD *Self)
 {
-    __atomic_store_n(&Head->Top, Top, __ATOMIC_RELEASE);
+    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
+    if (Self != NULL) {
+        Head->Top = Top | EXP_LOOKASIDE_HELD;
+        __atomic_store_n(&Self->Busy, NULL, __ATOMIC_RELEASE);
+    } else {
+        __atomic_store_n(&Head->Top, Top, __ATOMIC_RELEASE);
+    }
+}
+
+/* A shared list's tuning period ends, the list held: the calling thread's record if it was
+ * the only holder all period (it then takes the list over), otherwise 0, and the next period
+ * starts with no other holder noted. */
+static ULONG ExpEndSharedPeriod(EXP_LOOKASIDE_HEAD *Head)
+{
+    ULONG Owner = ExpOwnerOf(Head->Header), Me = ExpHolderRecord();
+    if (!(Owner & EXP_OWNER_SHARED))
+        return 0;
+    if (!(Owner & EXP_OWNER_MIXED) && Me != 0 && (Owner & EXP_OWNER_LAST) == Me)
+        return Me;
+    ExpSetOwner(Head, EXP_OWNER_SHARED | (Owner & EXP_OWNER_LAST));
+    return 0;
 }
 
 /* ---- the Allocate and Free routines ---- */
@@ -218,13 +379,13 @@ static VOID ExpFreeChain(EXP_LOOKASIDE *L, BOOLEAN Ex, PSINGLE_LIST_ENTRY Chain)
 static PSINGLE_LIST_ENTRY ExpTuneList(EXP_LOOKASIDE *L, ULONG_PTR *Top, ULONGLONG NowMs)
 {
     EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
-    ULONGLONG Start = Head->Header >> EXP_LOOKASIDE_TIME_SHIFT;
+    ULONG Elapsed = ExpPeriodElapsed(Head->Header, NowMs);
     ULONG Allocations = L->TotalAllocates - L->LastTotalAllocates;
     ULONG Misses = L->AllocateMisses - L->LastAllocateMisses;
     ULONG Depth = L->Depth, Count;
     PSINGLE_LIST_ENTRY Surplus = NULL;
 
-    if (NowMs - Start >= EXP_LOOKASIDE_PERIOD_MS) {
+    if (Elapsed >= EXP_LOOKASIDE_PERIOD_MS) {
         ULONG Step = (Depth > EXP_LOOKASIDE_MINIMUM_DEPTH)
                          ? (Depth - EXP_LOOKASIDE_MINIMUM_DEPTH + 3) / 4 : 0;
         Depth -= Step;
@@ -246,7 +407,8 @@ static PSINGLE_LIST_ENTRY ExpTuneList(EXP_LOOKASIDE *L, ULONG_PTR *Top, ULONGLON
         Surplus = Entry;
         Count--;
     }
-    Head->Header = (NowMs << EXP_LOOKASIDE_TIME_SHIFT) | Count;
+    Head->Header = (Head->Header & EXP_LOOKASIDE_OWNER_MASK) |
+                   (ULONGLONG)(ULONG)NowMs << EXP_LOOKASIDE_TIME_SHIFT | Count;
     return Surplus;
 }
 
@@ -255,11 +417,12 @@ static PSINGLE_LIST_ENTRY ExpTuneList(EXP_LOOKASIDE *L, ULONG_PTR *Top, ULONGLON
 /* An allocation that missed, or that ends a tuning period. The list is held; Top is its first
  * entry (NULL: empty). */
 static DECLSPEC_NOINLINE PVOID ExpAllocateSlow(EXP_LOOKASIDE *L, BOOLEAN Ex, PVOID Caller,
-                                              ULONG_PTR Top)
+                                              ULONG_PTR Top, EXP_LOOKASIDE_THREAD *Self)
 {
     EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
     PSINGLE_LIST_ENTRY Entry = (PSINGLE_LIST_ENTRY)Top, Surplus = NULL;
     ULONGLONG NowMs = ExpLookasideNowMs();
+    ULONG Me;
 
     if (Entry != NULL) {
         Top = (ULONG_PTR)Entry->Next;
@@ -268,55 +431,116 @@ static DECLSPEC_NOINLINE PVOID ExpAllocateSlow(EXP_LOOKASIDE *L, BOOLEAN Ex, PVO
         L->AllocateMisses++;
     }
     if ((ULONG)(L->TotalAllocates - L->LastTotalAllocates) >= EXP_LOOKASIDE_PERIOD_ALLOCATIONS ||
-        (Entry == NULL &&
-         NowMs - (Head->Header >> EXP_LOOKASIDE_TIME_SHIFT) >= EXP_LOOKASIDE_PERIOD_MS))
+        (Entry == NULL && ExpPeriodElapsed(Head->Header, NowMs) >= EXP_LOOKASIDE_PERIOD_MS)) {
         Surplus = ExpTuneList(L, &Top, NowMs);
-    ExpReleaseList(Head, Top);
+        /* A shared list that one thread alone used all period becomes that thread's again. */
+        if (Self == NULL && (Me = ExpEndSharedPeriod(Head)) != 0)
+            Self = ExpTakeOwnership(L, Me);
+    }
+    ExpReleaseList(L, Top, Self);
     ExpFreeChain(L, Ex, Surplus);
     return Entry != NULL ? (PVOID)Entry : ExpAllocateEntry(L, Ex, Caller);
 }
 
-static inline PVOID ExpAllocateFromList(EXP_LOOKASIDE *L, BOOLEAN Ex, PVOID Caller)
+/* An allocation and a free with the list held (as its owner or shared): the whole rule. */
+static DECLSPEC_NOINLINE PVOID ExpAllocateHeld(EXP_LOOKASIDE *L, BOOLEAN Ex, PVOID Caller,
+                                              ULONG_PTR Top, EXP_LOOKASIDE_THREAD *Self)
 {
-    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
-    ULONG_PTR Top = ExpHoldList(Head);
     PSINGLE_LIST_ENTRY Entry = (PSINGLE_LIST_ENTRY)Top;
-
     L->TotalAllocates++;
     if (__builtin_expect(Entry != NULL, 1) &&
         __builtin_expect((ULONG)(L->TotalAllocates - L->LastTotalAllocates) <
                              EXP_LOOKASIDE_PERIOD_ALLOCATIONS, 1)) {
-        Head->Header--;
-        ExpReleaseList(Head, (ULONG_PTR)Entry->Next);
+        EXP_HEAD(L)->Header--;
+        ExpReleaseList(L, (ULONG_PTR)Entry->Next, Self);
         return Entry;
     }
-    return ExpAllocateSlow(L, Ex, Caller, Top);
+    return ExpAllocateSlow(L, Ex, Caller, Top, Self);
 }
 
-static inline VOID ExpFreeToList(EXP_LOOKASIDE *L, BOOLEAN Ex, PVOID Entry)
+static DECLSPEC_NOINLINE VOID ExpFreeHeld(EXP_LOOKASIDE *L, BOOLEAN Ex, PVOID Entry,
+                                         ULONG_PTR Top, EXP_LOOKASIDE_THREAD *Self)
 {
     EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
-    ULONG_PTR Top = ExpHoldList(Head);
-
     L->TotalFrees++;
     if (__builtin_expect((Head->Header & EXP_LOOKASIDE_COUNT_MASK) < L->Depth, 1)) {
         ((PSINGLE_LIST_ENTRY)Entry)->Next = (PSINGLE_LIST_ENTRY)Top;
         Head->Header++;
-        ExpReleaseList(Head, (ULONG_PTR)Entry);
+        ExpReleaseList(L, (ULONG_PTR)Entry, Self);
         return;
     }
     L->FreeMisses++;
-    ExpReleaseList(Head, Top);
+    ExpReleaseList(L, Top, Self);
     ExpFreeEntry(L, Ex, Entry);
+}
+
+static DECLSPEC_NOINLINE PVOID ExpAllocateNotOwned(EXP_LOOKASIDE *L, BOOLEAN Ex, PVOID Caller)
+{
+    EXP_LOOKASIDE_THREAD *Self;
+    ULONG_PTR Top = ExpHoldList(L, &Self);
+    return ExpAllocateHeld(L, Ex, Caller, Top, Self);
+}
+
+static DECLSPEC_NOINLINE VOID ExpFreeNotOwned(EXP_LOOKASIDE *L, BOOLEAN Ex, PVOID Entry)
+{
+    EXP_LOOKASIDE_THREAD *Self;
+    ULONG_PTR Top = ExpHoldList(L, &Self);
+    ExpFreeHeld(L, Ex, Entry, Top, Self);
+}
+
+/* The common cases, written out: the calling thread owns the list, an allocation that hits
+ * within its tuning period, a free below Depth. */
+static inline __attribute__((always_inline)) PVOID ExpAllocateFromList(EXP_LOOKASIDE *L,
+                                                                       BOOLEAN Ex, PVOID Caller)
+{
+    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
+    EXP_LOOKASIDE_THREAD *Self = ExpEnterOwned(L);
+    PSINGLE_LIST_ENTRY Entry;
+    if (__builtin_expect(Self == NULL, 0))
+        return ExpAllocateNotOwned(L, Ex, Caller);
+    Entry = (PSINGLE_LIST_ENTRY)(Head->Top & ~EXP_LOOKASIDE_HELD);
+    if (__builtin_expect(Entry == NULL, 0) ||
+        __builtin_expect((ULONG)(L->TotalAllocates + 1 - L->LastTotalAllocates) >=
+                             EXP_LOOKASIDE_PERIOD_ALLOCATIONS, 0))
+        return ExpAllocateHeld(L, Ex, Caller, (ULONG_PTR)Entry, Self);
+    L->TotalAllocates++;
+    Head->Header--;
+    Head->Top = (ULONG_PTR)Entry->Next | EXP_LOOKASIDE_HELD;
+    __atomic_store_n(&Self->Busy, NULL, __ATOMIC_RELEASE);
+    return Entry;
+}
+
+static inline __attribute__((always_inline)) VOID ExpFreeToList(EXP_LOOKASIDE *L, BOOLEAN Ex,
+                                                               PVOID Entry)
+{
+    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
+    EXP_LOOKASIDE_THREAD *Self;
+    /* A bad entry faults here, before the list is held. */
+    ((PSINGLE_LIST_ENTRY)Entry)->Next = NULL;
+    Self = ExpEnterOwned(L);
+    if (__builtin_expect(Self == NULL, 0)) {
+        ExpFreeNotOwned(L, Ex, Entry);
+        return;
+    }
+    if (__builtin_expect((Head->Header & EXP_LOOKASIDE_COUNT_MASK) >= L->Depth, 0)) {
+        ExpFreeHeld(L, Ex, Entry, Head->Top & ~EXP_LOOKASIDE_HELD, Self);
+        return;
+    }
+    L->TotalFrees++;
+    ((PSINGLE_LIST_ENTRY)Entry)->Next = (PSINGLE_LIST_ENTRY)(Head->Top & ~EXP_LOOKASIDE_HELD);
+    Head->Header++;
+    Head->Top = (ULONG_PTR)Entry | EXP_LOOKASIDE_HELD;
+    __atomic_store_n(&Self->Busy, NULL, __ATOMIC_RELEASE);
 }
 
 /* Empties the list and frees what it held. */
 static VOID ExpFlushList(EXP_LOOKASIDE *L, BOOLEAN Ex)
 {
     EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
-    ULONG_PTR Top = ExpHoldList(Head);
+    EXP_LOOKASIDE_THREAD *Self;
+    ULONG_PTR Top = ExpHoldList(L, &Self);
     Head->Header &= ~EXP_LOOKASIDE_COUNT_MASK;
-    ExpReleaseList(Head, 0);
+    ExpReleaseList(L, 0, Self);
     ExpFreeChain(L, Ex, (PSINGLE_LIST_ENTRY)Top);
 }
 
@@ -349,7 +573,8 @@ static VOID ExpInitializeList(EXP_LOOKASIDE *L, PVOID Allocate, PVOID Free, POOL
                      (ULONG_PTR)L, 0, 0);
     }
     memset(L, 0, sizeof(*L));
-    EXP_HEAD(L)->Header = ExpLookasideNowMs() << EXP_LOOKASIDE_TIME_SHIFT;
+    EXP_HEAD(L)->Header = (ULONGLONG)EXP_OWNER_UNCLAIMED << EXP_LOOKASIDE_OWNER_SHIFT |
+                          (ULONGLONG)(ULONG)ExpLookasideNowMs() << EXP_LOOKASIDE_TIME_SHIFT;
     L->Depth = EXP_LOOKASIDE_MINIMUM_DEPTH;
     L->MaximumDepth = EX_MAXIMUM_LOOKASIDE_DEPTH_BASE;
     L->Type = Type;

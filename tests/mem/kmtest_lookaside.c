@@ -2,7 +2,7 @@
  * ExInitializePagedLookasideList, ExInitializeLookasideListEx, the allocate, free, flush and
  * delete routines, and "Using Lookaside Lists": layout, round trips, LIFO reuse, the header's
  * counters, caller-supplied routines called only on misses, Depth tuning and its bounds,
- * several system threads on one list, flushing.
+ * several system threads on one list, one list passed from thread to thread, flushing.
  *     ntk run [--cpus N] [--virtual-time] --driver kmtest_lookaside.so   exits 0 when all pass */
 #include "../ke/kmtest_ke.h"
 
@@ -581,6 +581,134 @@ static void TestConcurrent(void)
     CHECK_EQ(ExAllocCalls, ExFreeCalls);
 }
 
+/* ---- 8. one list, one thread after another ----
+ * A list used by one thread, then by another, then by the first again (also long enough for a
+ * list one thread uses alone to become that thread's again), then flushed and deleted by a third:
+ * every entry comes back in LIFO order whichever thread freed it, and the counters and the
+ * cached count stay exact at each step (a list changes hands without losing either). */
+
+typedef struct {
+    PNPAGED_LOOKASIDE_LIST List;
+    PLOOKASIDE_LIST_EX ListEx;
+    PVOID Got[2];  /* from the classic list, freed in the order 1, 0 */
+    PVOID GotEx;   /* from the Ex list */
+    BOOLEAN Flush;
+} HANDOFF;
+
+static VOID HandOffThread(PVOID Context)
+{
+    HANDOFF *h = Context;
+    if (h->Flush) {
+        ExFlushLookasideListEx(h->ListEx);
+        return;
+    }
+    h->Got[0] = ExAllocateFromNPagedLookasideList(h->List);
+    h->Got[1] = ExAllocateFromNPagedLookasideList(h->List);
+    ExFreeToNPagedLookasideList(h->List, h->Got[1]);
+    ExFreeToNPagedLookasideList(h->List, h->Got[0]);
+    h->GotEx = ExAllocateFromLookasideListEx(h->ListEx);
+    ExFreeToLookasideListEx(h->ListEx, h->GotEx);
+}
+
+static void RunHandOff(HANDOFF *h)
+{
+    KmtJoinThread(KmtStartThread(HandOffThread, h));
+}
+
+static void TestHandOff(void)
+{
+    NPAGED_LOOKASIDE_LIST list;
+    MY_PRIVATE_DATA *ctx = ExAllocatePoolZero(NonPagedPool, sizeof(*ctx), TAG);
+    PGENERAL_LOOKASIDE L = &list.L;
+    PGENERAL_LOOKASIDE_POOL Lx;
+    HANDOFF h;
+    PVOID a, b, c, again;
+    ULONG round;
+
+    CHECK(ctx != NULL);
+    if (ctx == NULL)
+        return;
+    Lx = &ctx->LookasideField.L;
+    ResetCounts();
+    ExInitializeNPagedLookasideList(&list, CountingAllocate, CountingFree, 0, ENTRY_SIZE, TAG, 0);
+    CHECK_STATUS(ExInitializeLookasideListEx(&ctx->LookasideField, PrivateAllocateEx,
+                                             PrivateFreeEx, NonPagedPool, 0, ENTRY_SIZE, TAG, 0),
+                 STATUS_SUCCESS);
+    memset(&h, 0, sizeof(h));
+    h.List = &list;
+    h.ListEx = &ctx->LookasideField;
+
+    /* This thread first: two misses, both cached. */
+    a = ExAllocateFromNPagedLookasideList(&list);
+    b = ExAllocateFromNPagedLookasideList(&list);
+    ExFreeToNPagedLookasideList(&list, a);
+    ExFreeToNPagedLookasideList(&list, b);
+    c = ExAllocateFromLookasideListEx(&ctx->LookasideField);
+    ExFreeToLookasideListEx(&ctx->LookasideField, c);
+    CHECK_EQ(L->TotalAllocates, 2);
+    CHECK_EQ(L->AllocateMisses, 2);
+    CHECK_EQ(L->TotalFrees, 2);
+    CHECK_EQ(Cached((PGENERAL_LOOKASIDE_POOL)L), 2);
+
+    /* Then other threads, then this one again, a few times over. */
+    for (round = 0; round < 3; round++) {
+        RunHandOff(&h);
+        CHECK(h.GotEx == c); /* the Ex list's one entry, freed by this thread */
+        CHECK(h.Got[0] == b && h.Got[1] == a); /* newest first, as this thread freed them */
+        CHECK_EQ(L->TotalAllocates, 4 + 4 * round);
+        CHECK_EQ(L->AllocateMisses, 2);
+        CHECK_EQ(L->TotalFrees, 4 + 4 * round);
+        CHECK_EQ(L->FreeMisses, 0);
+        CHECK_EQ(Cached((PGENERAL_LOOKASIDE_POOL)L), 2);
+        /* The other thread freed Got[1], then Got[0]: Got[0] comes out first. */
+        again = ExAllocateFromNPagedLookasideList(&list);
+        CHECK(again == h.Got[0]);
+        ExFreeToNPagedLookasideList(&list, again);
+        CHECK(ExAllocateFromNPagedLookasideList(&list) == again); /* LIFO on this thread too */
+        ExFreeToNPagedLookasideList(&list, again);
+        CHECK_EQ(L->TotalAllocates, 6 + 4 * round);
+        CHECK_EQ(L->TotalFrees, 6 + 4 * round);
+        CHECK_EQ(Cached((PGENERAL_LOOKASIDE_POOL)L), 2);
+    }
+    /* This thread alone for a while (a shared list one thread uses becomes its own again),
+     * then another thread once more. */
+    for (round = 0; round < 3 * 256; round++) {
+        again = ExAllocateFromNPagedLookasideList(&list);
+        CHECK(again == h.Got[0]);
+        ExFreeToNPagedLookasideList(&list, again);
+    }
+    CHECK_EQ(L->TotalAllocates, 14 + 3 * 256);
+    CHECK_EQ(L->TotalFrees, 14 + 3 * 256);
+    RunHandOff(&h);
+    CHECK(h.Got[0] == b && h.Got[1] == a);
+    CHECK_EQ(L->TotalAllocates, 16 + 3 * 256);
+    CHECK_EQ(L->TotalFrees, 16 + 3 * 256);
+    CHECK_EQ(L->AllocateMisses, 2);
+    CHECK_EQ(Cached((PGENERAL_LOOKASIDE_POOL)L), 2);
+    CHECK_EQ(AllocCalls, 2);
+    CHECK_EQ(FreeCalls, 0);
+    CHECK_EQ(Lx->TotalAllocates, 5);
+    CHECK_EQ(Lx->TotalFrees, 5);
+    CHECK_EQ(Lx->AllocateMisses, 1);
+    CHECK_EQ(Cached(Lx), 1);
+
+    /* A third thread flushes the Ex list: its entry goes to the Free routine. */
+    h.Flush = TRUE;
+    RunHandOff(&h);
+    CHECK_EQ(Cached(Lx), 0);
+    CHECK_EQ(ctx->NumberOfFrees, 1);
+    c = ExAllocateFromLookasideListEx(&ctx->LookasideField);
+    CHECK(c != NULL);
+    CHECK_EQ(Lx->AllocateMisses, 2);
+    CHECK_EQ(ctx->NumberOfAllocations, 2);
+    ExFreeToLookasideListEx(&ctx->LookasideField, c);
+    ExDeleteLookasideListEx(&ctx->LookasideField);
+    CHECK_EQ(ctx->NumberOfFrees, 2);
+    ExDeleteNPagedLookasideList(&list);
+    CHECK_EQ(FreeCalls, 2);
+    ExFreePoolWithTag(ctx, TAG);
+}
+
 static VOID Unload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -598,5 +726,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KMT_RUN("kmtest_lookaside", TestListEx());
     KMT_RUN("kmtest_lookaside", TestDepthTuning());
     KMT_RUN("kmtest_lookaside", TestConcurrent());
+    KMT_RUN("kmtest_lookaside", TestHandOff());
     return KmtFinish("kmtest_lookaside");
 }
