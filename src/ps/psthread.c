@@ -102,6 +102,28 @@ PETHREAD PspAdoptHostThread(PEPROCESS Process)
     return Thread;
 }
 
+/* A thread ends with kernel APCs still disabled: it holds a kernel mutex, or left a critical
+ * or guarded region unbalanced. Windows stops with 0x20 KERNEL_APC_PENDING_DURING_EXIT: an APC
+ * pending at exit (0: none), the APC disable counts as in CombinedApcDisable, the IRQL. */
+static VOID PspCheckExitApcDisable(PETHREAD Thread)
+{
+    PKTHREAD Tcb = &Thread->Tcb;
+    PLIST_ENTRY Pending = &Tcb->ApcListHead[KernelMode];
+    if (Tcb->KernelApcDisable == 0 && Tcb->SpecialApcDisable == 0)
+        return;
+    KdpLog("ntk: thread %u ends with kernel APCs disabled (KernelApcDisable %d, "
+           "SpecialApcDisable %d): a kernel mutex still held, or a critical or guarded region "
+           "not left\n",
+           (unsigned)(ULONG_PTR)Thread->Cid.UniqueThread, (int)Tcb->KernelApcDisable,
+           (int)Tcb->SpecialApcDisable);
+    KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT,
+                 IsListEmpty(Pending) ? 0 : (ULONG_PTR)CONTAINING_RECORD(Pending->Flink, KAPC,
+                                                                         ApcListEntry),
+                 (ULONG_PTR)(ULONG)(((USHORT)Tcb->SpecialApcDisable << 16) |
+                                    (USHORT)Tcb->KernelApcDisable),
+                 Tcb->Irql, 0);
+}
+
 /* Runs the last steps of a thread: its objects are signaled and its process may end. */
 static VOID PspThreadRundown(PETHREAD Thread)
 {
@@ -114,6 +136,7 @@ static VOID PspThreadRundown(PETHREAD Thread)
                          Thread->SystemThread ? (PVOID)Thread->SystemStart
                                               : (PVOID)Thread->UserStart,
                          (ULONG_PTR)Thread, 0);
+    PspCheckExitApcDisable(Thread); /* a thread that returned from its start routine */
     /* Its pending I/O is cancelled and waited for first, while its APCs can still run and
      * before anything else here could deliver one (see IopCancelThreadIo). */
     IopCancelThreadIo(Thread);
@@ -170,6 +193,8 @@ static void *PspThreadStartup(void *Context)
 VOID PspExitThread(NTSTATUS ExitStatus)
 {
     PETHREAD Thread = PsGetCurrentEThread();
+    /* Checked here, while the caller's frame is still on the stack for the dump. */
+    PspCheckExitApcDisable(Thread);
     Thread->ExitStatus = ExitStatus;
     if (!Thread->CanExit) {
         /* The host's own thread (the kernel's initial thread) has no start frame to end. */

@@ -104,6 +104,25 @@ static VOID BugCriticalWork(PVOID Context) /* SITE(work_critical) */
     KeEnterCriticalRegion();
 }
 
+static KMUTEX BugExitMutex;
+
+/* Ends while it owns a kernel mutex, so with normal kernel APCs disabled. */
+static VOID BugMutexExitThread(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    NTSTATUS Status;
+    KeWaitForSingleObject(&BugExitMutex, Executive, KernelMode, FALSE, NULL);
+    Status = PsTerminateSystemThread(STATUS_SUCCESS); /* SITE(exit_holding_mutex) */
+    DbgPrint("bugdrv: PsTerminateSystemThread returned 0x%08X\n", Status); /* keeps the frame */
+}
+
+/* Returns from its start routine inside a critical region. */
+static VOID BugCriticalExitThread(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeEnterCriticalRegion();
+}
+
 static VOID BugTerminatingWork(PVOID Context)
 {
     UNREFERENCED_PARAMETER(Context);
@@ -481,6 +500,27 @@ static DECLSPEC_NOINLINE NTSTATUS BugWorkCritical(PDEVICE_OBJECT DeviceObject, P
     return BugComplete(Irp, STATUS_SUCCESS);
 }
 
+static DECLSPEC_NOINLINE NTSTATUS BugExitHoldingMutex(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    HANDLE Thread;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    KeInitializeMutex(&BugExitMutex, 0);
+    if (NT_SUCCESS(PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL,
+                                        BugMutexExitThread, NULL)))
+        ZwClose(Thread);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
+static DECLSPEC_NOINLINE NTSTATUS BugExitInCritical(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    HANDLE Thread;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    if (NT_SUCCESS(PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL,
+                                        BugCriticalExitThread, NULL)))
+        ZwClose(Thread);
+    return BugComplete(Irp, STATUS_SUCCESS);
+}
+
 static DECLSPEC_NOINLINE NTSTATUS BugCriticalRegion(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(DeviceObject);
@@ -783,6 +823,8 @@ static const BUG_CRASH_ROUTINE BugCrashes[BUGDRV_CASE_COUNT] = {
     [BUGDRV_work_twice] = BugWorkTwice,
     [BUGDRV_work_terminate] = BugWorkTerminate,
     [BUGDRV_work_critical] = BugWorkCritical,
+    [BUGDRV_exit_holding_mutex] = BugExitHoldingMutex,
+    [BUGDRV_exit_in_critical] = BugExitInCritical,
     [BUGDRV_critical_region] = BugCriticalRegion,
     [BUGDRV_thread_unload] = BugThreadUnload,
     [BUGDRV_timer_unload] = BugTimerUnload,

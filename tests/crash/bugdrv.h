@@ -44,6 +44,8 @@
     X(work_twice)                                                                                 \
     X(work_terminate)                                                                             \
     X(work_critical)                                                                              \
+    X(exit_holding_mutex)                                                                         \
+    X(exit_in_critical)                                                                           \
     X(critical_region)                                                                            \
     X(thread_unload)                                                                              \
     X(timer_unload)                                                                               \

@@ -350,6 +350,18 @@ static const NTK_BUGCODE_TEXT NtkTexts[] = {
             "cannot be converted that way.",
       { "the resource", "the thread", "the owner", P_NONE },
       "Acquire it exclusively again, or release before acquiring shared.", 0, NULL },
+    { 0x20,
+      "A thread ended with kernel APCs disabled: it still owned a kernel mutex (KMUTEX), or "
+      "entered a critical or guarded region (KeEnterCriticalRegion, KeEnterGuardedRegion, a "
+      "fast mutex) and did not leave it.",
+      { "an APC still queued to the thread (0 if none)",
+        "the thread's APC-disable counts (special << 16 | kernel); 0xFFFF in the low half is "
+        "one mutex or region not left",
+        "the IRQL", P_NONE },
+      "On the thread's stack below, find the KeWaitForSingleObject on a mutex (or the "
+      "KeEnterCriticalRegion) without its KeReleaseMutex (or KeLeaveCriticalRegion) on the "
+      "path that ends the thread.",
+      0, NULL },
     { 0x35, "An IRP was passed down to a driver with no stack location left for it.",
       { "the IRP", P_NONE, P_NONE, P_NONE },
       "Allocate IRPs with StackSize of the target device (plus one per layer), and call "
