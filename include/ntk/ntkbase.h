@@ -418,6 +418,10 @@ typedef enum _WAIT_TYPE { WaitAll, WaitAny, WaitNotification, WaitDequeue, WaitD
 #define FILE_OPEN_FOR_FREE_SPACE_QUERY 0x00800000
 #define FILE_VALID_OPTION_FLAGS 0x00ffffff
 
+/* ByteOffset.LowPart values with HighPart -1 (NtReadFile, NtWriteFile). */
+#define FILE_USE_FILE_POINTER_POSITION 0xfffffffe
+#define FILE_WRITE_TO_END_OF_FILE 0xffffffff
+
 #define FILE_SUPERSEDED 0x00000000
 #define FILE_OPENED 0x00000001
 #define FILE_CREATED 0x00000002

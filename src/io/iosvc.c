@@ -125,10 +125,13 @@ typedef struct _IOP_REQUEST {
     BOOLEAN Synchronous;
 } IOP_REQUEST;
 
+/* IopBeginRequest's Flags. */
+#define IOP_REQUEST_NEEDS_OFFSET 0x1 /* a read or write that gives no byte offset */
+
 static NTSTATUS IopBeginRequest(HANDLE FileHandle, ACCESS_MASK Access, HANDLE Event,
                                 PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
                                 PIO_STATUS_BLOCK IoStatusBlock, KPROCESSOR_MODE Mode,
-                                IOP_REQUEST *Request)
+                                ULONG Flags, IOP_REQUEST *Request)
 {
     NTSTATUS Status;
     memset(Request, 0, sizeof(*Request));
@@ -141,6 +144,13 @@ static NTSTATUS IopBeginRequest(HANDLE FileHandle, ACCESS_MASK Access, HANDLE Ev
                                        (PVOID *)&Request->FileObject, NULL);
     if (!NT_SUCCESS(Status))
         return Status;
+    /* Only a synchronous file has a position to read or write at (a pipe or mailslot needs
+     * none): an asynchronous read or write must say where, before any event is touched. */
+    if ((Flags & IOP_REQUEST_NEEDS_OFFSET) &&
+        !(Request->FileObject->Flags & (FO_SYNCHRONOUS_IO | FO_NAMED_PIPE | FO_MAILSLOT))) {
+        ObfDereferenceObject(Request->FileObject);
+        return STATUS_INVALID_PARAMETER;
+    }
     if (ApcRoutine != NULL) {
         KdpLog("ntk: I/O completion APC routines are not implemented\n");
         ObfDereferenceObject(Request->FileObject);
@@ -291,11 +301,16 @@ NTSTATUS IopReadWrite(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutin
             KeyValue = *Key;
     }
     Status = IopBeginRequest(FileHandle, Read ? FILE_READ_DATA : FILE_WRITE_DATA, Event,
-                             ApcRoutine, ApcContext, IoStatusBlock, Mode, &Request);
+                             ApcRoutine, ApcContext, IoStatusBlock, Mode,
+                             ByteOffset == NULL ? IOP_REQUEST_NEEDS_OFFSET : 0, &Request);
     if (!NT_SUCCESS(Status))
         return Status;
     Irp = Request.Irp;
-    if (ByteOffset == NULL && Request.Synchronous)
+    /* A synchronous file has a current position, which the request uses when it gives no
+     * offset or FILE_USE_FILE_POINTER_POSITION; the driver (a file system) keeps it. */
+    if (Request.Synchronous &&
+        (ByteOffset == NULL ||
+         (Offset.HighPart == -1 && Offset.LowPart == FILE_USE_FILE_POINTER_POSITION)))
         Offset = Request.FileObject->CurrentByteOffset;
     Stack = IoGetNextIrpStackLocation(Irp);
     Stack->MajorFunction = Major;
@@ -407,7 +422,7 @@ NTSTATUS IopDeviceIoControl(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE Apc
             return Status;
     }
     Status = IopBeginRequest(FileHandle, IopControlCodeAccess(IoControlCode), Event, ApcRoutine,
-                             ApcContext, IoStatusBlock, Mode, &Request);
+                             ApcContext, IoStatusBlock, Mode, 0, &Request);
     if (!NT_SUCCESS(Status))
         return Status;
     Irp = Request.Irp;

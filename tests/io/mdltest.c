@@ -94,6 +94,7 @@ static NTSTATUS MdlRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     RtlZeroMemory(&LastInfo, sizeof(LastInfo));
     LastInfo.Major = IRP_MJ_READ;
     LastInfo.OutputLength = Length;
+    LastInfo.RequestOffset = IoGetCurrentIrpStackLocation(Irp)->Parameters.Read.ByteOffset.QuadPart;
     if (Irp->MdlAddress == NULL)
         return Complete(Irp, STATUS_SUCCESS, 0);
     System = Describe(Irp->MdlAddress, &LastInfo);
@@ -143,6 +144,8 @@ static NTSTATUS MdlWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     RtlZeroMemory(&LastInfo, sizeof(LastInfo));
     LastInfo.Major = IRP_MJ_WRITE;
     LastInfo.OutputLength = Length;
+    LastInfo.RequestOffset =
+        IoGetCurrentIrpStackLocation(Irp)->Parameters.Write.ByteOffset.QuadPart;
     if (Irp->MdlAddress == NULL)
         return Complete(Irp, STATUS_SUCCESS, 0);
     System = Describe(Irp->MdlAddress, &LastInfo);

@@ -64,6 +64,7 @@ typedef struct _MDLTEST_INFO {
     unsigned int DpcRan;
     unsigned int DpcIrql;
     unsigned int DpcOtherThread;       /* not the thread that pended the request */
+    long long RequestOffset;           /* a read's or write's Parameters.Read.ByteOffset */
 } MDLTEST_INFO;
 
 #endif

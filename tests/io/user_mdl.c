@@ -11,6 +11,7 @@
  *  - bad buffers fail with ERROR_NOACCESS and the kernel keeps working. */
 #include <windows.h>
 #include <winioctl.h>
+#include <ntk/ntapi.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -355,6 +356,52 @@ static void TestBadBuffers(void)
     munmap(Pages, 2 * PAGE);
 }
 
+/* Where a read or write lands (the NtReadFile page): a synchronous handle has a current
+ * position, used when no offset or FILE_USE_FILE_POINTER_POSITION is given (a device driver,
+ * not being a file system, leaves it at 0); an asynchronous handle has none, so a request
+ * without an offset is STATUS_INVALID_PARAMETER, and ReadFile without an OVERLAPPED fails with
+ * ERROR_INVALID_PARAMETER. */
+static void TestByteOffsets(void)
+{
+    static unsigned char Buffer[64];
+    HANDLE Async = CreateFileW(L"\\\\.\\NtkMdl", GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                               OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    HANDLE Event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    IO_STATUS_BLOCK Iosb;
+    LARGE_INTEGER Offset;
+    OVERLAPPED Overlapped;
+    DWORD Done = 0;
+
+    CHECK(Async != INVALID_HANDLE_VALUE);
+    Offset.QuadPart = 0x123456789LL;
+    CHECK_EQ(NtReadFile(Device, NULL, NULL, NULL, &Iosb, Buffer, 16, &Offset, NULL),
+             STATUS_SUCCESS);
+    CHECK_EQ(Query().RequestOffset, 0x123456789LL);
+    CHECK(ReadFile(Device, Buffer, 16, &Done, NULL));
+    CHECK_EQ(Query().RequestOffset, 0);
+    Offset.HighPart = -1;
+    Offset.LowPart = FILE_USE_FILE_POINTER_POSITION;
+    CHECK_EQ(NtWriteFile(Device, NULL, NULL, NULL, &Iosb, Buffer, 16, &Offset, NULL),
+             STATUS_SUCCESS);
+    CHECK_EQ(Query().RequestOffset, 0);
+
+    CHECK_EQ(NtReadFile(Async, NULL, NULL, NULL, &Iosb, Buffer, 16, NULL, NULL),
+             STATUS_INVALID_PARAMETER);
+    CHECK_EQ(NtWriteFile(Async, NULL, NULL, NULL, &Iosb, Buffer, 16, NULL, NULL),
+             STATUS_INVALID_PARAMETER);
+    CHECK_FAILS_WITH(ReadFile(Async, Buffer, 16, &Done, NULL), ERROR_INVALID_PARAMETER);
+    memset(&Overlapped, 0, sizeof(Overlapped));
+    Overlapped.hEvent = Event;
+    Overlapped.Offset = 0x5000;
+    Overlapped.OffsetHigh = 2;
+    if (!ReadFile(Async, Buffer, 16, NULL, &Overlapped))
+        CHECK_EQ(GetLastError(), ERROR_IO_PENDING);
+    CHECK(GetOverlappedResult(Async, &Overlapped, &Done, TRUE));
+    CHECK_EQ(Query().RequestOffset, 0x200005000LL);
+    CloseHandle(Event);
+    CloseHandle(Async);
+}
+
 int main(void)
 {
     Device = CreateFileW(L"\\\\.\\NtkMdl", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
@@ -368,6 +415,7 @@ int main(void)
     TestPartialMdl();
     TestPendedAliasing();
     TestBadBuffers();
+    TestByteOffsets();
     CloseHandle(Device);
     return NTK_TEST_SUMMARY();
 }
