@@ -214,6 +214,7 @@ typedef struct _OBJECT_TYPE_INITIALIZER {
 } OBJECT_TYPE_INITIALIZER;
 
 NTSTATUS ObpInitialize(VOID);
+VOID ObpRunDeferredDeletes(VOID); /* before a driver unloads: what waits is deleted now */
 NTSTATUS ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Init, POBJECT_TYPE *ObjectType);
 NTSTATUS ObCreateObject(KPROCESSOR_MODE ProbeMode, POBJECT_TYPE ObjectType,
                         POBJECT_ATTRIBUTES ObjectAttributes, KPROCESSOR_MODE OwnershipMode,

@@ -132,8 +132,12 @@ NTSTATUS IopCallDriverEntry(PDRIVER_OBJECT DriverObject)
 
 VOID IopUnloadDriver(PDRIVER_OBJECT DriverObject)
 {
+    /* Objects whose deletion was deferred (a file object's IRP_MJ_CLOSE) reach the driver
+     * while it is still there, before its unload routine and after it. */
+    ObpRunDeferredDeletes();
     if (DriverObject->DriverUnload)
         DriverObject->DriverUnload(DriverObject);
+    ObpRunDeferredDeletes();
     if (DriverObject->DeviceObject)
         KdpLog("ntk: driver %wZ unloaded without deleting all of its device objects\n",
                &DriverObject->DriverName);

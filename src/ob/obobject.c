@@ -1,5 +1,6 @@
 /* Ob: object types, object creation and insertion, reference counts, deletion. */
 #include "obp.h"
+#include "ntklock.h"
 #include "../vf/vfddi.h"
 #include <stdio.h>
 #include <string.h>
@@ -201,9 +202,81 @@ LONG_PTR ObfReferenceObject(PVOID Object)
     return New;
 }
 
-LONG_PTR ObfDereferenceObject(PVOID Object)
+/* ---- deferred deletion ----
+ * An object whose last reference goes above PASSIVE_LEVEL, or through
+ * ObDereferenceObjectDeferDelete, is deleted by a worker thread at PASSIVE_LEVEL: its delete
+ * procedure (a file object's sends IRP_MJ_CLOSE) must not run at DISPATCH_LEVEL, nor under the
+ * locks of a caller that asked for the deferral. Objects wait on a list, linked through their
+ * headers, for one work item; ObpRunDeferredDeletes also runs them before a driver unloads. */
+
+static NTK_LOCK ObpDeferredLock = NTK_LOCK_INIT;
+static POBJECT_HEADER ObpDeferredHead;
+static BOOLEAN ObpDeferredQueued;
+static WORK_QUEUE_ITEM ObpDeferredWork;
+static pthread_mutex_t ObpDeletingLock = PTHREAD_MUTEX_INITIALIZER; /* one runner at a time */
+
+/* Deletes what waits, until nothing does. */
+static VOID ObpDeleteWaiting(VOID)
 {
-    VF_CHECK_IRQL(ObfDereferenceObject);
+    for (;;) {
+        POBJECT_HEADER Header;
+        NtkLock(&ObpDeferredLock);
+        Header = ObpDeferredHead;
+        ObpDeferredHead = NULL;
+        NtkUnlock(&ObpDeferredLock);
+        if (Header == NULL)
+            return;
+        while (Header != NULL) {
+            POBJECT_HEADER Next = Header->NextToFree;
+            ObpDeleteObject(OBJECT_HEADER_TO_BODY(Header));
+            Header = Next;
+        }
+    }
+}
+
+static VOID ObpDeferredDeleteWorker(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    pthread_mutex_lock(&ObpDeletingLock);
+    for (;;) {
+        ObpDeleteWaiting();
+        /* Done once nothing came while the item was being cleared. */
+        NtkLock(&ObpDeferredLock);
+        if (ObpDeferredHead == NULL) {
+            ObpDeferredQueued = FALSE;
+            NtkUnlock(&ObpDeferredLock);
+            break;
+        }
+        NtkUnlock(&ObpDeferredLock);
+    }
+    pthread_mutex_unlock(&ObpDeletingLock);
+}
+
+static VOID ObpDeferDeletion(POBJECT_HEADER Header)
+{
+    BOOLEAN Queue;
+    NtkLock(&ObpDeferredLock);
+    Header->NextToFree = ObpDeferredHead;
+    ObpDeferredHead = Header;
+    Queue = !ObpDeferredQueued;
+    ObpDeferredQueued = TRUE;
+    NtkUnlock(&ObpDeferredLock);
+    if (Queue) {
+        ExInitializeWorkItem(&ObpDeferredWork, ObpDeferredDeleteWorker, NULL);
+        ExQueueWorkItem(&ObpDeferredWork, CriticalWorkQueue);
+    }
+}
+
+VOID ObpRunDeferredDeletes(VOID)
+{
+    /* Waits for a worker that is deleting, then deletes what is left here. */
+    pthread_mutex_lock(&ObpDeletingLock);
+    ObpDeleteWaiting();
+    pthread_mutex_unlock(&ObpDeletingLock);
+}
+
+static LONG_PTR ObpDereference(PVOID Object, BOOLEAN Defer)
+{
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     LONG_PTR New = __atomic_sub_fetch(&Header->PointerCount, 1, __ATOMIC_SEQ_CST);
     if (New < 0)
@@ -213,15 +286,32 @@ LONG_PTR ObfDereferenceObject(PVOID Object)
         if (Header->HandleCount != 0)
             KeBugCheckEx(REFERENCE_BY_POINTER, (ULONG_PTR)Header->Type, (ULONG_PTR)Object, 0,
                          (ULONG_PTR)Header->HandleCount);
-        ObpDeleteObject(Object);
+        /* KiGetIrql: a thread past its rundown drops its last reference with no KTHREAD. */
+        if (Defer || KiGetIrql() != PASSIVE_LEVEL)
+            ObpDeferDeletion(Header);
+        else
+            ObpDeleteObject(Object);
     }
     return New;
+}
+
+LONG_PTR ObfDereferenceObject(PVOID Object)
+{
+    VF_CHECK_IRQL(ObfDereferenceObject);
+    return ObpDereference(Object, FALSE);
 }
 
 VOID ObDereferenceObjectDeferDelete(PVOID Object)
 {
     VF_CHECK_IRQL(ObDereferenceObjectDeferDelete);
-    ObfDereferenceObject(Object);
+    ObpDereference(Object, TRUE);
+}
+
+VOID ObDereferenceObjectDeferDeleteWithTag(PVOID Object, ULONG Tag)
+{
+    VF_CHECK_IRQL(ObDereferenceObjectDeferDeleteWithTag);
+    UNREFERENCED_PARAMETER(Tag);
+    ObpDereference(Object, TRUE);
 }
 
 LONG_PTR ObfReferenceObjectWithTag(PVOID Object, ULONG Tag)

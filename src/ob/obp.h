@@ -22,7 +22,7 @@ typedef struct _OBJECT_HEADER {
     UNICODE_STRING *CreateName;    /* the full name given at creation, until insertion */
     ULONG CreateAttributes;        /* OBJ_* given at creation, used by the insertion */
     ULONG Spare;
-    PVOID Reserved;
+    struct _OBJECT_HEADER *NextToFree; /* waiting for the deferred deletion (obobject.c) */
 } OBJECT_HEADER, *POBJECT_HEADER;
 
 _Static_assert(sizeof(OBJECT_HEADER) % 16 == 0, "object bodies are 16-byte aligned");

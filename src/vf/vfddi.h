@@ -257,6 +257,7 @@
     X(ObfReferenceObject, PASSIVE_LEVEL, DISPATCH_LEVEL)                                          \
     X(ObfDereferenceObject, PASSIVE_LEVEL, DISPATCH_LEVEL)                                        \
     X(ObDereferenceObjectDeferDelete, PASSIVE_LEVEL, DISPATCH_LEVEL)                              \
+    X(ObDereferenceObjectDeferDeleteWithTag, PASSIVE_LEVEL, DISPATCH_LEVEL)                       \
     /* ntk: the ObReferenceObjectWithTag page is not available; as ObfReferenceObject. */         \
     X(ObfReferenceObjectWithTag, PASSIVE_LEVEL, DISPATCH_LEVEL)                                   \
     X(ObfDereferenceObjectWithTag, PASSIVE_LEVEL, DISPATCH_LEVEL)                                 \

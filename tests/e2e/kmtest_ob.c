@@ -381,6 +381,107 @@ static void TestProcessThread(void)
     CHECK_EQ(KeQueryPriorityThread(kt), old);
 }
 
+/* ---- Deletion: at once at PASSIVE_LEVEL, deferred to a worker otherwise ----
+ * A file object's deletion sends IRP_MJ_CLOSE, which this close routine records. The WDK's
+ * ObDereferenceObjectDeferDelete page: the deletion "later occurs at IRQL = PASSIVE_LEVEL" in a
+ * worker thread; a last ObDereferenceObject at DISPATCH_LEVEL is deferred the same way. */
+
+static volatile LONG KmtCloses;
+static volatile KIRQL KmtCloseIrql;
+static PKTHREAD volatile KmtCloseThread;
+static KEVENT KmtClosed;
+
+static NTSTATUS KmtRecordClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KmtCloseIrql = KeGetCurrentIrql();
+    KmtCloseThread = KeGetCurrentThread();
+    InterlockedIncrement(&KmtCloses);
+    KeSetEvent(&KmtClosed, IO_NO_INCREMENT, FALSE);
+    return KmtCompleteSuccess(DeviceObject, Irp);
+}
+
+/* A file object on our device, held by our reference alone. */
+static PFILE_OBJECT KmtOpenDevice(void)
+{
+    UNICODE_STRING name = RTL_CONSTANT_STRING(KMT_DEVICE);
+    PFILE_OBJECT fo = NULL;
+    PDEVICE_OBJECT dev = NULL;
+    CHECK_STATUS(IoGetDeviceObjectPointer(&name, FILE_READ_DATA, &fo, &dev), STATUS_SUCCESS);
+    return fo;
+}
+
+/* Waits for the close and checks it ran at PASSIVE_LEVEL in another thread. */
+static void KmtExpectDeferredClose(LONG Before)
+{
+    LARGE_INTEGER timeout = { .QuadPart = -10LL * 1000 * 1000 * 10 }; /* 10 s */
+    CHECK_STATUS(KeWaitForSingleObject(&KmtClosed, Executive, KernelMode, FALSE, &timeout),
+                 STATUS_SUCCESS);
+    CHECK_EQ(KmtCloses, Before + 1);
+    CHECK_EQ(KmtCloseIrql, PASSIVE_LEVEL);
+    CHECK(KmtCloseThread != KeGetCurrentThread());
+}
+
+static void TestDeferredDelete(PDRIVER_OBJECT DriverObject)
+{
+    PFILE_OBJECT fo;
+    KIRQL old;
+    LONG before;
+
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = KmtRecordClose;
+    KeInitializeEvent(&KmtClosed, NotificationEvent, FALSE);
+
+    /* At PASSIVE_LEVEL the last reference deletes the object before returning, here. */
+    fo = KmtOpenDevice();
+    before = KmtCloses;
+    if (fo != NULL) {
+        ObDereferenceObject(fo);
+        CHECK_EQ(KmtCloses, before + 1);
+        CHECK(KmtCloseThread == KeGetCurrentThread());
+        CHECK_EQ(KmtCloseIrql, PASSIVE_LEVEL);
+    }
+
+    /* At DISPATCH_LEVEL: deferred. */
+    fo = KmtOpenDevice();
+    KeClearEvent(&KmtClosed);
+    before = KmtCloses;
+    if (fo != NULL) {
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        ObDereferenceObject(fo);
+        KeLowerIrql(old);
+        KmtExpectDeferredClose(before);
+    }
+
+    /* ObDereferenceObjectDeferDelete(WithTag): deferred at PASSIVE_LEVEL too. */
+    fo = KmtOpenDevice();
+    KeClearEvent(&KmtClosed);
+    before = KmtCloses;
+    if (fo != NULL) {
+        ObDereferenceObjectDeferDelete(fo);
+        KmtExpectDeferredClose(before);
+    }
+    fo = KmtOpenDevice();
+    KeClearEvent(&KmtClosed);
+    before = KmtCloses;
+    if (fo != NULL) {
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        ObDereferenceObjectDeferDeleteWithTag(fo, 'tbOK');
+        KeLowerIrql(old);
+        KmtExpectDeferredClose(before);
+    }
+
+    /* A reference that is not the last deletes nothing, deferred or not. */
+    fo = KmtOpenDevice();
+    before = KmtCloses;
+    if (fo != NULL) {
+        ObReferenceObject(fo);
+        ObDereferenceObjectDeferDelete(fo);
+        CHECK_EQ(KmtCloses, before);
+        ObDereferenceObject(fo);
+        CHECK_EQ(KmtCloses, before + 1);
+    }
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = KmtCompleteSuccess;
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     DbgPrint("kmtest_ob: start\n");
@@ -410,6 +511,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
          * routines do, so that the open tests below can reach it. */
         device->Flags &= ~DO_DEVICE_INITIALIZING;
         TestDevices(DriverObject, device);
+        TestDeferredDelete(DriverObject);
         IoDeleteDevice(device);
     }
 

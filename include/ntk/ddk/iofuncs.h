@@ -27,6 +27,7 @@ extern NTKERNELAPI POBJECT_TYPE *CmKeyObjectType;
 NTKERNELAPI LONG_PTR ObfReferenceObject(PVOID Object);
 NTKERNELAPI LONG_PTR ObfDereferenceObject(PVOID Object);
 NTKERNELAPI VOID ObDereferenceObjectDeferDelete(PVOID Object);
+NTKERNELAPI VOID ObDereferenceObjectDeferDeleteWithTag(PVOID Object, ULONG Tag);
 NTKERNELAPI LONG_PTR ObfReferenceObjectWithTag(PVOID Object, ULONG Tag);
 NTKERNELAPI LONG_PTR ObfDereferenceObjectWithTag(PVOID Object, ULONG Tag);
 #define ObReferenceObject(Object) ObfReferenceObject(Object)
