@@ -7,6 +7,7 @@
  * blocks are under the pool lock. The leak check walks the arenas: a block's header says whether
  * it is allocated. */
 #include "poolp.h"
+#include "../vf/vfdeadlock.h"
 #include <ntk/ntkpool.h>
 #include <string.h>
 
@@ -258,6 +259,9 @@ static DECLSPEC_NOINLINE VOID ExpFreePoolSlow(PVOID Block, ULONG Tag, BOOLEAN Ch
     if (CheckTag && (Header->Tag & ~0x80000000u) != (Tag & ~0x80000000u))
         KeBugCheckEx(BAD_POOL_CALLER, 0x0A, (ULONG_PTR)Block, Header->Tag, Tag);
     Track = ExpTrack(Block);
+    /* The deadlock detector forgets the locks the block held: the address may hold others. */
+    if (VfMayHoldTrackedLock((ULONG_PTR)Block, Track->Requested))
+        VfDeadlockForgetPool((ULONG_PTR)Block, (ULONG_PTR)Block + Track->Requested);
     if (Header->Large) {
         NtkLock(&ExpPoolLock);
         ExpFreeLarge(Block, Header, Track);
@@ -292,7 +296,7 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
     KIRQL Irql;
 
     if (__builtin_expect(Cache == NULL || ((ULONG_PTR)Block & (POOL_UNIT - 1)) ||
-                             !ExpInArena(Header),
+                             !ExpInFastArena(Header),
                          0))
         goto Slow;
     Irql = KiGetIrql();

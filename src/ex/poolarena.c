@@ -13,6 +13,7 @@ static PUCHAR ExpArenaNext[2], ExpArenaEnd[2];
 POOL_ARENA *ExpArenas[POOL_MAX_ARENAS];
 ULONG ExpArenaCount;
 volatile ULONG64 ExpArenaMap[MI_SYSTEM_REGION_SIZE / POOL_ARENA_SIZE / 64];
+volatile ULONG64 ExpArenaFastMap[MI_SYSTEM_REGION_SIZE / POOL_ARENA_SIZE / 64];
 __thread POOL_CACHE *ExpCache;
 static LIST_ENTRY ExpCaches = { &ExpCaches, &ExpCaches };
 static pthread_key_t ExpCacheKey;
@@ -47,9 +48,18 @@ static POOL_ARENA *ExpNewArena(UCHAR PoolType)
         ExpArenas[ExpArenaCount++] = Arena;
     {
         ULONG_PTR Index = ((ULONG_PTR)Arena - MI_SYSTEM_RANGE_START) / POOL_ARENA_SIZE;
+        __atomic_fetch_or(&ExpArenaFastMap[Index / 64], 1ULL << (Index % 64), __ATOMIC_RELEASE);
         __atomic_fetch_or(&ExpArenaMap[Index / 64], 1ULL << (Index % 64), __ATOMIC_RELEASE);
     }
     return Arena;
+}
+
+VOID ExpNoteTrackedLock(const VOID *Lock)
+{
+    ULONG_PTR Index = ((ULONG_PTR)Lock - MI_SYSTEM_RANGE_START) / POOL_ARENA_SIZE;
+    if (MmpIsSystemAddress(Lock) && ExpInArena(Lock))
+        __atomic_fetch_and(&ExpArenaFastMap[Index / 64], ~(1ULL << (Index % 64)),
+                           __ATOMIC_ACQ_REL);
 }
 
 /* The arena that holds Address, or NULL if it lies in none (a large block, a stray pointer). */

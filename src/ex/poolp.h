@@ -53,6 +53,9 @@ extern ULONG ExpArenaCount;
 /* A bit for each 1 MiB of system space that is an arena: a free finds its block's header
  * readable without probing it. */
 extern volatile ULONG64 ExpArenaMap[MI_SYSTEM_REGION_SIZE / POOL_ARENA_SIZE / 64];
+/* The arenas whose blocks the fast free may take: all but those where the deadlock detector
+ * knows a lock, whose frees go to the slow path to make it forget them (ExpNoteTrackedLock). */
+extern volatile ULONG64 ExpArenaFastMap[MI_SYSTEM_REGION_SIZE / POOL_ARENA_SIZE / 64];
 #define POOL_CANARY 0x6E6172616B4E544EULL /* 'NTKanar', xored with the block's address */
 
 /* A thread's free blocks (by type and class, linked through their bodies) and counters. */
@@ -101,6 +104,14 @@ static inline BOOLEAN ExpInArena(const VOID *Address)
     ULONG_PTR Index = ((ULONG_PTR)Address - MI_SYSTEM_RANGE_START) / POOL_ARENA_SIZE;
     return Index < MI_SYSTEM_REGION_SIZE / POOL_ARENA_SIZE &&
            (__atomic_load_n(&ExpArenaMap[Index / 64], __ATOMIC_ACQUIRE) & (1ULL << (Index % 64)));
+}
+
+static inline BOOLEAN ExpInFastArena(const VOID *Address)
+{
+    ULONG_PTR Index = ((ULONG_PTR)Address - MI_SYSTEM_RANGE_START) / POOL_ARENA_SIZE;
+    return Index < MI_SYSTEM_REGION_SIZE / POOL_ARENA_SIZE &&
+           (__atomic_load_n(&ExpArenaFastMap[Index / 64], __ATOMIC_ACQUIRE) &
+            (1ULL << (Index % 64)));
 }
 
 static inline ULONG ExpClassOf(SIZE_T Size)

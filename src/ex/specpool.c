@@ -6,6 +6,7 @@
  * a page or more, and any once the special pool is full, come from the normal pool, as on
  * Windows. */
 #include "pool.h"
+#include "../vf/vfdeadlock.h"
 #include "ntklock.h"
 #include "rtlp.h"
 #include <string.h>
@@ -245,6 +246,9 @@ VOID ExpFreeSpecialPool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
     PUCHAR Data;
     KIRQL Irql = KiGetIrql();
 
+    /* The deadlock detector forgets the locks the block held (it is alone on its page). */
+    if (VfMayHoldTrackedLock((ULONG_PTR)Block, 1))
+        VfDeadlockForgetPool((ULONG_PTR)Block, (ULONG_PTR)PAGE_ALIGN(Block) + PAGE_SIZE);
     NtkLock(&ExpSpecialLock);
     if (Offset % EXP_SPECIAL_SLOT_SIZE < PAGE_SIZE || Slot >= EXP_SPECIAL_SLOTS ||
         Entry->State != EXP_SLOT_LIVE) {

@@ -250,6 +250,9 @@ extern POBJECT_TYPE IopFileObjectTypeInternal;
 
 /* ---- Ex ---- */
 NTSTATUS ExpInitializePool(VOID);
+/* The deadlock detector knows a lock at Lock: frees in its pool arena take the slow path, which
+ * makes the detector forget the locks of a freed block (poolarena.c). */
+VOID ExpNoteTrackedLock(const VOID *Lock);
 typedef struct _NTK_POOL_TAG_STATS {
     ULONG Tag;
     ULONG PagedAllocs, PagedFrees, NonPagedAllocs, NonPagedFrees;

@@ -11,9 +11,11 @@
  *
  * A node is created for a lock the first time it takes part in an order, and dropped when the
  * lock is initialized again or deleted (KeInitializeMutex, KeInitializeGuardedMutex, the
- * ERESOURCE routines), and when the driver image holding it unloads. Spin locks and fast
- * mutexes are initialized by inline functions the kernel never sees, so a pool block reused
- * for other locks keeps the orders its previous locks had. */
+ * ERESOURCE routines), when the pool block holding it is freed, and when the driver image
+ * holding it unloads. Spin locks and fast mutexes are initialized by inline functions the
+ * kernel never sees, so the free is what tells that the address no longer holds that lock: the
+ * pool sends the frees in an arena that holds such a lock to its slow path, where a page filter
+ * (VfLockPages) picks the blocks that may hold one. */
 #include "vfdeadlock.h"
 #include "vfdlp.h"
 #include "ntklock.h"
@@ -78,6 +80,11 @@ __attribute__((constructor)) static void VfDeadlockPrime(void)
     (void)backtrace(Frames, 2);
 }
 
+/* A bit for each hash of a page that holds, or held, a lock with a node; never cleared, so a
+ * stale bit costs a look at the graph, never a missed lock. */
+volatile ULONG64 VfLockPages[VF_LOCK_PAGE_BITS / 64];
+volatile BOOLEAN VfLockPagesUsed;
+
 static ULONG VfHash(PVOID Lock)
 {
     ULONG_PTR Value = (ULONG_PTR)Lock >> 3;
@@ -104,6 +111,12 @@ static PVF_NODE VfGetNode(PVOID Lock, UCHAR Type)
         return NULL; /* the order goes unrecorded; detection is best effort without memory */
     Node->Lock = Lock;
     Node->Type = Type;
+    {
+        ULONG Bit = VfLockPageBit((ULONG_PTR)Lock >> PAGE_SHIFT);
+        __atomic_fetch_or(&VfLockPages[Bit / 64], 1ULL << (Bit % 64), __ATOMIC_RELEASE);
+        __atomic_store_n(&VfLockPagesUsed, TRUE, __ATOMIC_RELEASE);
+        ExpNoteTrackedLock(Lock);
+    }
     Bucket = VfHash(Lock);
     Node->HashNext = VfBuckets[Bucket];
     VfBuckets[Bucket] = Node;
@@ -367,6 +380,25 @@ VOID VfDeadlockForget(PVOID Lock)
     Node = VfFindNode(Lock);
     if (Node != NULL)
         VfUnlinkNode(Node);
+    NtkUnlock(&VfGraphLock);
+}
+
+/* A pool block [Start, End) is freed: the locks it held are gone. A small block is looked up
+ * address by address (locks are pointer-aligned); a large one by a walk of every node. */
+VOID VfDeadlockForgetPool(ULONG_PTR Start, ULONG_PTR End)
+{
+    ULONG_PTR Address;
+    if (End - Start > 64 * sizeof(PVOID)) {
+        VfDeadlockForgetRange(Start, End);
+        return;
+    }
+    NtkLock(&VfGraphLock);
+    for (Address = (Start + sizeof(PVOID) - 1) & ~(ULONG_PTR)(sizeof(PVOID) - 1); Address < End;
+         Address += sizeof(PVOID)) {
+        PVF_NODE Node = VfFindNode((PVOID)Address);
+        if (Node != NULL)
+            VfUnlinkNode(Node);
+    }
     NtkUnlock(&VfGraphLock);
 }
 

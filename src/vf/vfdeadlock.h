@@ -39,6 +39,32 @@ VOID VfDeadlockReleaseForThread(PVOID Lock, PKTHREAD Thread);
 VOID VfDeadlockForget(PVOID Lock);
 /* The image [Start, End) is unloading: its global locks are dropped. */
 VOID VfDeadlockForgetRange(ULONG_PTR Start, ULONG_PTR End);
+/* The pool block [Start, End) is freed: the locks it held are dropped. */
+VOID VfDeadlockForgetPool(ULONG_PTR Start, ULONG_PTR End);
+
+/* Pages that may hold a lock with a node (vfdeadlock.c), for the pool's free. */
+#define VF_LOCK_PAGE_BITS 65536
+extern volatile ULONG64 VfLockPages[VF_LOCK_PAGE_BITS / 64];
+extern volatile BOOLEAN VfLockPagesUsed; /* some lock has a node */
+
+static inline ULONG VfLockPageBit(ULONG_PTR Page)
+{
+    return (ULONG)((Page * 0x9E3779B97F4A7C15ULL) >> 48);
+}
+
+/* A block freed from [Start, Start + Size) may hold a lock the detector knows. */
+static inline BOOLEAN VfMayHoldTrackedLock(ULONG_PTR Start, SIZE_T Size)
+{
+    ULONG_PTR Page, Last = (Start + Size - 1) >> PAGE_SHIFT;
+    if (!__atomic_load_n(&VfLockPagesUsed, __ATOMIC_ACQUIRE) || Size == 0)
+        return FALSE;
+    for (Page = Start >> PAGE_SHIFT; Page <= Last; Page++) {
+        ULONG Bit = VfLockPageBit(Page);
+        if (__atomic_load_n(&VfLockPages[Bit / 64], __ATOMIC_ACQUIRE) & (1ULL << (Bit % 64)))
+            return TRUE;
+    }
+    return FALSE;
+}
 
 /* The hooks the DDIs call: one predictable test when the detector is off. */
 #define VF_DEADLOCK_ACQUIRE(Lock, Type)                                                           \
