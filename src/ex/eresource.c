@@ -217,9 +217,7 @@ static VOID ExpCheckApcsDisabled(PERESOURCE Resource, ULONG_PTR Violation)
     if (KeGetCurrentIrql() == PASSIVE_LEVEL && Thread->KernelApcDisable == 0 &&
         Thread->SpecialApcDisable == 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Violation, PASSIVE_LEVEL,
-                     (ULONG_PTR)(USHORT)Thread->KernelApcDisable |
-                         ((ULONG_PTR)(USHORT)Thread->SpecialApcDisable << 16),
-                     (ULONG_PTR)Resource);
+                     KiCombinedApcDisable(Thread), (ULONG_PTR)Resource);
 }
 
 /* ---- initialization ---- */

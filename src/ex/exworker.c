@@ -60,8 +60,7 @@ VOID ExpCheckWorkerReturn(ULONG_PTR Routine, PVOID Parameter, PVOID Item)
                      (ULONG_PTR)Item);
     }
     if (KeAreApcsDisabled()) {
-        ULONG Combined = ((ULONG)(USHORT)Thread->SpecialApcDisable << 16) |
-                         (USHORT)Thread->KernelApcDisable;
+        ULONG Combined = KiCombinedApcDisable(Thread);
         KdpLog("ntk: work routine %p returned with APCs disabled (a critical or guarded region "
                "was not left)\n",
                (PVOID)Routine);

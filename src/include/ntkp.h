@@ -138,6 +138,13 @@ static inline KIRQL KiGetIrql(VOID)
     return Thread ? Thread->Irql : PASSIVE_LEVEL;
 }
 
+/* The thread's APC-disable counts as Windows' CombinedApcDisable holds them (bug check
+ * parameters): SpecialApcDisable in the high 16 bits, KernelApcDisable in the low 16. */
+static inline ULONG KiCombinedApcDisable(const KTHREAD *Thread)
+{
+    return ((ULONG)(USHORT)Thread->SpecialApcDisable << 16) | (USHORT)Thread->KernelApcDisable;
+}
+
 /* Bugcheck hooks: the host turns a bugcheck into the STOP line and an exit status. */
 typedef VOID (*KI_BUGCHECK_HANDLER)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
                                     ULONG_PTR P4);

@@ -74,9 +74,7 @@ static VOID KiCheckUnsafeContext(PKGUARDED_MUTEX Mutex, ULONG_PTR Violation)
     if (KeGetCurrentIrql() < APC_LEVEL && Thread->SpecialApcDisable == 0 &&
         Thread->KernelApcDisable == 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Violation, KeGetCurrentIrql(),
-                     (ULONG_PTR)(USHORT)Thread->KernelApcDisable |
-                         ((ULONG_PTR)(USHORT)Thread->SpecialApcDisable << 16),
-                     (ULONG_PTR)Mutex);
+                     KiCombinedApcDisable(Thread), (ULONG_PTR)Mutex);
 }
 
 VOID KeInitializeGuardedMutex(PKGUARDED_MUTEX Mutex)

@@ -111,10 +111,7 @@ VOID KiLeaveServiceInner(KPROCESSOR_MODE Saved)
             KeBugCheckEx(IRQL_GT_ZERO_AT_SYSTEM_SERVICE, 0, Thread->Irql, 0, 0);
         /* Returning to user mode inside a critical or guarded region. */
         if (Thread->KernelApcDisable != 0 || Thread->SpecialApcDisable != 0)
-            KeBugCheckEx(APC_INDEX_MISMATCH, 0, 0,
-                         (ULONG_PTR)(ULONG)(((USHORT)Thread->SpecialApcDisable << 16) |
-                                            (USHORT)Thread->KernelApcDisable),
-                         0);
+            KeBugCheckEx(APC_INDEX_MISMATCH, 0, 0, KiCombinedApcDisable(Thread), 0);
         if (((PETHREAD)Thread)->Terminated)
             PspExitThread(((PETHREAD)Thread)->ExitStatus);
         /* Back to user mode, then look for APCs once more: a completing I/O request looks

@@ -119,9 +119,7 @@ static VOID PspCheckExitApcDisable(PETHREAD Thread)
     KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT,
                  IsListEmpty(Pending) ? 0 : (ULONG_PTR)CONTAINING_RECORD(Pending->Flink, KAPC,
                                                                          ApcListEntry),
-                 (ULONG_PTR)(ULONG)(((USHORT)Tcb->SpecialApcDisable << 16) |
-                                    (USHORT)Tcb->KernelApcDisable),
-                 Tcb->Irql, 0);
+                 KiCombinedApcDisable(Tcb), Tcb->Irql, 0);
 }
 
 /* Runs the last steps of a thread: its objects are signaled and its process may end. */
