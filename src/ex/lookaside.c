@@ -143,13 +143,14 @@ static BOOLEAN ExpIsRecord(ULONG Owner)
     return Owner != 0 && Owner < EXP_LOOKASIDE_OWNERS;
 }
 
-/* The list is held (shared) or being taken over: sets its owner field. */
+/* The list is held (shared) or being taken over: sets its owner field (a release, so that a
+ * thread that sees the new owner sees what the setter stored before it). */
 static VOID ExpSetOwner(EXP_LOOKASIDE_HEAD *Head, ULONG Owner)
 {
     __atomic_store_n(&Head->Header,
                      (Head->Header & ~EXP_LOOKASIDE_OWNER_MASK) |
                          (ULONGLONG)Owner << EXP_LOOKASIDE_OWNER_SHIFT,
-                     __ATOMIC_RELAXED);
+                     __ATOMIC_RELEASE);
 }
 
 /* The calling thread's record, as a shared list's last holder (0: it has none). */
@@ -192,14 +193,10 @@ static inline EXP_LOOKASIDE_THREAD *ExpEnterOwned(EXP_LOOKASIDE *L)
  * this operation's release (which keeps Top held). */
 static EXP_LOOKASIDE_THREAD *ExpTakeOwnership(EXP_LOOKASIDE *L, ULONG Me)
 {
-    EXP_LOOKASIDE_HEAD *Head = EXP_HEAD(L);
     EXP_LOOKASIDE_THREAD *Self = &ExpLookasideThreads[Me];
     __atomic_store_n(&Self->Busy, (PVOID)L, __ATOMIC_RELAXED);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    __atomic_store_n(&Head->Header,
-                     (Head->Header & ~EXP_LOOKASIDE_OWNER_MASK) |
-                         (ULONGLONG)Me << EXP_LOOKASIDE_OWNER_SHIFT,
-                     __ATOMIC_RELEASE);
+    ExpSetOwner(EXP_HEAD(L), Me);
     return Self;
 }
 
