@@ -162,29 +162,42 @@ PVOID ExpAllocatePoolEx(UCHAR PoolType, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PV
 /* ---- Free ---- */
 
 /* The block after another: its header, and its canary (what an overrun reaches first). */
+/* A small block's tracking record still starts with the canary carving put there. */
+static inline BOOLEAN ExpCanaryIntact(const POOL_TRACK *Track)
+{
+    return (ULONG_PTR)Track->Live.Flink == (POOL_CANARY ^ (ULONG_PTR)Track);
+}
+
 static BOOLEAN ExpNeighbourIntact(PUCHAR NextBase)
 {
-    const POOL_TRACK *Track = (const POOL_TRACK *)NextBase;
     return ExpHeaderValid((const POOL_HEADER *)(NextBase + sizeof(POOL_TRACK)),
                           NextBase + POOL_OVERHEAD) &&
-           (ULONG_PTR)Track->Live.Flink == (POOL_CANARY ^ (ULONG_PTR)NextBase);
+           ExpCanaryIntact((const POOL_TRACK *)NextBase);
+}
+
+/* The first byte between the end of the block's Requested bytes and Next (its unit's end)
+ * that lost the slack pattern, or NULL. */
+static inline const UCHAR *ExpFindSlackDamage(PVOID Block, SIZE_T Requested, PUCHAR Next)
+{
+    const UCHAR *Slack;
+    for (Slack = (PUCHAR)Block + Requested; Slack < Next; Slack++)
+        if (__builtin_expect(*Slack != POOL_SLACK_PATTERN, 0))
+            return Slack;
+    return NULL;
 }
 
 /* The bytes after the block up to its unit still hold their pattern (an overrun smaller than
  * a unit), and the next block is intact (a larger one). */
 static VOID ExpCheckNeighbours(PVOID Block, POOL_HEADER *Header, POOL_TRACK *Track)
 {
-    PUCHAR Slack = (PUCHAR)Block + Track->Requested;
     PUCHAR Next = (PUCHAR)Block - POOL_OVERHEAD + (SIZE_T)Header->Units * POOL_UNIT;
     POOL_ARENA *Arena = (POOL_ARENA *)ExpArenaOf(Block);
-    for (; Slack < Next; Slack++) {
-        if (*Slack != POOL_SLACK_PATTERN) {
-            ULONG_PTR Value = *Slack;
-            KdpLog("ntk: pool: the block at %p (%Iu bytes, tag 0x%08X) was written past its end "
-                   "(at %p)\n",
-                   Block, Track->Requested, Header->Tag, Slack);
-            KeBugCheckEx(BAD_POOL_HEADER, 0x21, (ULONG_PTR)Block, Track->Requested, Value);
-        }
+    const UCHAR *Slack = ExpFindSlackDamage(Block, Track->Requested, Next);
+    if (Slack != NULL) {
+        KdpLog("ntk: pool: the block at %p (%Iu bytes, tag 0x%08X) was written past its end "
+               "(at %p)\n",
+               Block, Track->Requested, Header->Tag, Slack);
+        KeBugCheckEx(BAD_POOL_HEADER, 0x21, (ULONG_PTR)Block, Track->Requested, *Slack);
     }
     if (Next < __atomic_load_n(&Arena->CarvedEnd, __ATOMIC_ACQUIRE) && !ExpNeighbourIntact(Next)) {
         KdpLog("ntk: pool: the header after the block at %p (%Iu bytes, tag 0x%08X) is "
@@ -193,7 +206,7 @@ static VOID ExpCheckNeighbours(PVOID Block, POOL_HEADER *Header, POOL_TRACK *Tra
         KeBugCheckEx(BAD_POOL_HEADER, 0x5, (ULONG_PTR)Header, 0,
                      (ULONG_PTR)(Next + sizeof(POOL_TRACK)));
     }
-    if ((ULONG_PTR)Track->Live.Flink != (POOL_CANARY ^ (ULONG_PTR)Track)) {
+    if (!ExpCanaryIntact(Track)) {
         KdpLog("ntk: pool: the tracking record before the block at %p (%Iu bytes, tag 0x%08X) "
                "is overwritten: an overrun of the block before it\n",
                Block, Track->Requested, Header->Tag);
@@ -292,7 +305,7 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
     POOL_HEADER *Header = ExpHeader(Block);
     POOL_TRACK *Track = ExpTrack(Block);
     POOL_STAT_SLOT *Slot;
-    PUCHAR Slack, Next;
+    PUCHAR Next;
     KIRQL Irql;
 
     if (__builtin_expect(Cache == NULL || ((ULONG_PTR)Block & (POOL_UNIT - 1)) ||
@@ -310,12 +323,11 @@ VOID ExpFreePool(PVOID Block, ULONG Tag, BOOLEAN CheckTag)
                          0))
         goto Slow;
     Next = (PUCHAR)Track + (SIZE_T)Header->Units * POOL_UNIT;
-    for (Slack = (PUCHAR)Block + Track->Requested; Slack < Next; Slack++)
-        if (__builtin_expect(*Slack != POOL_SLACK_PATTERN, 0))
-            goto Slow;
+    if (__builtin_expect(ExpFindSlackDamage(Block, Track->Requested, Next) != NULL, 0))
+        goto Slow;
     /* The block after it, if it is not the arena's end: an uncarved one (zeros) takes the slow
      * path, which knows where carving ended. */
-    if (__builtin_expect((ULONG_PTR)Track->Live.Flink != (POOL_CANARY ^ (ULONG_PTR)Track), 0) ||
+    if (__builtin_expect(!ExpCanaryIntact(Track), 0) ||
         __builtin_expect(((ULONG_PTR)Next & (POOL_ARENA_SIZE - 1)) == 0, 0) ||
         __builtin_expect(!ExpNeighbourIntact(Next), 0))
         goto Slow;
